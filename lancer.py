@@ -48,8 +48,11 @@ def ensure_environment() -> None:
     if not stamp.exists():
         say("installation de territoire et de ses dépendances (une seule fois)…")
         pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        subprocess.run([*pip, "--upgrade", "pip"], check=True)
-        subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        try:
+            subprocess.run([*pip, "--upgrade", "pip"], check=True)
+            subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        except subprocess.CalledProcessError:
+            sys.exit("[lancer] l'installation a échoué : voir les messages de pip ci-dessus.")
         for old in VENV.glob(".installe-*"):
             old.unlink()
         stamp.touch()

@@ -139,6 +139,11 @@ def referentiel_info(reconstruire: bool) -> None:
         lines.append(
             "Communes sans contour dans la source : " + ", ".join(meta["communes_sans_contour"])
         )
+    if meta.get("mairies_replacees"):
+        lines.append(
+            f"Mairies sans point fiable dans la source : {fmt_int(meta['mairies_replacees'])} "
+            "(absent ou à plus d'1 km de la commune : un point à l'intérieur de la commune est utilisé)"
+        )
     if meta["communes_sans_population"]:
         lines.append(
             f"Communes sans population légale dans la source : {meta['communes_sans_population']} (Mayotte notamment)"
@@ -221,6 +226,489 @@ def profil(nom: str | None, fmt: str, sortie: Path | None, **codes: str | None) 
 
         text = render_profile(result)
     _write_output(text, sortie)
+
+
+# --------------------------------------------------------------------------- workspace
+
+_DOSSIER = click.argument("dossier", type=click.Path(file_okay=False, path_type=Path))
+
+
+def _open(dossier: Path):
+    from .workspace import Workspace
+
+    _ensure_referentiel()
+    return Workspace(dossier)
+
+
+def _parse_date_option(value: str | None):
+    import datetime as dt
+
+    from ._errors import TerritoireError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise TerritoireError(f"date « {value} » illisible : écrivez AAAA-MM-JJ (par exemple 2026-10-01).") from None
+
+
+@main.command()
+@_DOSSIER
+@click.option("--territoire", "territoire_spec", required=True, metavar="NOM|CODES", help="Le territoire étudié : nom ou codes (epci:…, 24, …).")
+@click.option("--structure", help="Nom de la structure de stage (ajoutée à l'annuaire si elle n'y est pas).")
+@click.option("--titre", help="Titre du diagnostic.")
+@click.option("--auteur", default="", help="Autrice ou auteur du diagnostic.")
+@click.option("--date", "date_text", metavar="AAAA-MM-JJ", help="Date du diagnostic (aujourd'hui par défaut).")
+@click.option("--vide", is_flag=True, help="Ne pas préremplir l'annuaire avec les acteurs du référentiel.")
+def init(dossier: Path, territoire_spec: str, structure: str | None, titre: str | None, auteur: str, date_text: str | None, vide: bool) -> None:
+    """Créer un dossier de diagnostic, prérempli avec les acteurs du référentiel.
+
+    Le dossier contient territoire.toml (paramètres), acteurs.csv (l'annuaire,
+    prérempli avec les mairies, les EPCI, le conseil départemental, la préfecture et
+    le conseil régional), relations.csv et zones/.
+
+    \b
+    Exemple :
+      territoire init mon-diagnostic --territoire "Le Grand Périgueux" --structure "Centre social Les Tilleuls"
+    """
+    from .annuaire import create_workspace
+
+    _ensure_referentiel()
+    workspace = create_workspace(dossier, territoire_spec, structure=structure, title=titre, author=auteur, date=_parse_date_option(date_text), prefill=not vide)
+    count = int((workspace.actors.get("source") == "référentiel").sum())
+    click.echo(f"Dossier créé : {workspace.path}")
+    click.echo(f"Territoire : {workspace.settings.territoire_nom} ({', '.join(workspace.settings.perimetre)})")
+    if count:
+        click.echo(f"Annuaire prérempli : {count} acteurs du référentiel (source = référentiel).")
+    if workspace.settings.structure:
+        click.echo(f"Structure de stage : {workspace.settings.structure}")
+    click.echo(f"Ouvrez {workspace.actors_path.name} dans un tableur pour compléter l'annuaire, puis : territoire acteurs valider {dossier}")
+
+
+@main.command()
+@click.argument("dossier", required=False, type=click.Path(file_okay=False, path_type=Path))
+def demo(dossier: Path | None) -> None:
+    """Copier le dossier de démonstration (Grand Périgueux) pour découvrir l'outil.
+
+    Les acteurs marqués « illustratif » et toutes les relations sont inventés.
+
+    \b
+    Exemple :
+      territoire demo
+      territoire demo mon-essai
+    """
+    from .annuaire import DEMO_FOLDER, create_demo
+
+    _ensure_referentiel()
+    workspace = create_demo(dossier or Path(DEMO_FOLDER))
+    click.echo(f"Dossier de démonstration créé : {workspace.path}")
+    click.echo(f"{len(workspace.actors.frame)} acteurs, {len(workspace.relations.frame)} relations (voir LISEZMOI.md : données en partie illustratives).")
+    click.echo(f"Pour continuer : territoire diagnostic {workspace.path}")
+
+
+@main.command()
+@click.argument("nom", required=False)
+def vocabulaire(nom: str | None) -> None:
+    """Valeurs acceptées dans les colonnes (familles, types, domaines, publics…).
+
+    \b
+    Exemples :
+      territoire vocabulaire
+      territoire vocabulaire domaines
+    """
+    from ._errors import TerritoireError
+    from ._text import name_key
+    from .vocab import VOCABULARY_NAMES, all_vocabularies
+
+    vocabularies = all_vocabularies()
+    if nom is None:
+        click.echo("Vocabulaires (territoire vocabulaire NOM pour le détail) :")
+        for name, vocabulary in vocabularies.items():
+            click.echo(f"  {name:<16} {VOCABULARY_NAMES[name][0]} ({len(vocabulary.codes)} valeurs)")
+        return
+    matches = [n for n in vocabularies if name_key(n).startswith(name_key(nom)) or name_key(VOCABULARY_NAMES[n][0]).startswith(name_key(nom))]
+    if not matches:
+        raise TerritoireError(f"vocabulaire « {nom} » inconnu : choisissez parmi {', '.join(vocabularies)}.")
+    vocabulary = vocabularies[matches[0]]
+    from .console import table
+
+    rows = []
+    for code, entry in vocabulary.entries.items():
+        detail = []
+        if "famille" in entry:
+            detail.append(f"famille {entry['famille']}")
+        if "couverture" in entry:
+            detail.append(f"couverture par défaut : {entry['couverture']}")
+        if entry.get("origine"):
+            detail.append(entry["origine"])
+        if entry.get("oriente"):
+            detail.append("orientée")
+        rows.append((code, entry["libelle"], ", ".join(detail)))
+    click.echo(table(rows, ["Code", "Libellé", "Précisions"]))
+
+
+# --------------------------------------------------------------------------- acteurs
+
+_ACTOR_FIELDS = (
+    ("nom", "Nom de la structure."),
+    ("famille", "Famille (code ou libellé)."),
+    ("type", "Type de structure (code ou libellé, voir territoire vocabulaire types)."),
+    ("statut", "public ou privé."),
+    ("domaines", "Domaines séparés par | (logement-hebergement|sante)."),
+    ("publics", "Publics séparés par |."),
+    ("role", "financeur, institutionnel, opérationnel, prescripteur, interne."),
+    ("niveau-reseau", "primaire, secondaire informel, secondaire formel."),
+    ("adresse", "Adresse postale."),
+    ("commune", "Commune : code INSEE ou nom."),
+    ("latitude", "Latitude en degrés décimaux."),
+    ("longitude", "Longitude en degrés décimaux."),
+    ("couverture", "Zone d'intervention : codes, noms, region:75, canton:2412, rayon:15, zone:zones/f.geojson."),
+    ("telephone", "Téléphone."),
+    ("courriel", "Adresse électronique."),
+    ("site", "Site internet."),
+    ("horaires", "Horaires d'ouverture."),
+    ("source", "D'où vient l'information."),
+    ("mise-a-jour", "Date de mise à jour (AAAA-MM-JJ)."),
+    ("notes", "Notes libres."),
+)
+
+
+def actor_field_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for name, help_text in reversed(_ACTOR_FIELDS):
+        func = click.option(f"--{name}", name.replace("-", "_"), help=help_text)(func)
+    func = click.option("--champ", "champs", multiple=True, metavar="COLONNE=VALEUR", help="Autre colonne (répétable).")(func)
+    func = click.option("--forcer", is_flag=True, help="Enregistrer même s'il reste des erreurs.")(func)
+    return func
+
+
+def _field_values(fields: dict[str, Any], champs: tuple[str, ...]) -> dict[str, str]:
+    from ._errors import TerritoireError
+
+    values = {key: value for key, value in fields.items() if value is not None}
+    for item in champs:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise TerritoireError(f"--champ « {item} » : écrivez COLONNE=VALEUR.")
+        values[column.strip()] = value
+    return values
+
+
+def _print_problems(problems, *, header: bool = True) -> None:
+    errors = [p for p in problems if p.gravite == "erreur"]
+    warnings = [p for p in problems if p.gravite != "erreur"]
+    for p in errors:
+        click.echo(f"  Erreur : {p}")
+    for p in warnings:
+        click.echo(f"  Avertissement : {p}")
+
+
+@main.group(cls=FrenchGroup)
+def acteurs() -> None:
+    """Annuaire des acteurs : lister, ajouter, modifier, supprimer, valider, importer, exporter."""
+
+
+@acteurs.command("lister")
+@_DOSSIER
+@click.option("--famille", help="Filtrer sur une famille.")
+@click.option("--type", "type_code", help="Filtrer sur un type de structure.")
+@click.option("--domaine", help="Filtrer sur un domaine.")
+@click.option("--public", help="Filtrer sur un public.")
+@click.option("--commune", help="Filtrer sur une commune (code ou nom).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def acteurs_lister(dossier: Path, famille, type_code, domaine, public, commune, fmt: str) -> None:
+    """Lister les acteurs, avec leur localisation et leur couverture en clair.
+
+    \b
+    Exemples :
+      territoire acteurs lister mon-diagnostic --domaine mobilite
+      territoire acteurs lister mon-diagnostic --famille associations --format csv
+    """
+    from .annuaire import describe_coverage, filter_actors, load_directory
+
+    directory = load_directory(_open(dossier))
+    chosen = filter_actors(directory.actors, famille=famille, type_code=type_code, domaine=domaine, public=public, commune=commune)
+    records = []
+    for _, a in chosen.iterrows():
+        records.append(
+            {
+                "id": a["id"], "nom": a["nom"], "famille": a["famille"] or "", "type": a["type"] or "",
+                "domaines": "|".join(a["domaines"]), "publics": "|".join(a["publics"]),
+                "role": a["role"] or "", "commune": a["commune"] or "", "commune_nom": a["commune_nom"] or "",
+                "localisation": a["localisation"],
+                "latitude": "" if a["latitude"] is None or a["latitude"] != a["latitude"] else round(float(a["latitude"]), 6),
+                "longitude": "" if a["longitude"] is None or a["longitude"] != a["longitude"] else round(float(a["longitude"]), 6),
+                "couverture": describe_coverage(a["couverture_items"], default=a["couverture_defaut"]),
+                "telephone": a["telephone"], "courriel": a["courriel"], "source": a["source"],
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["id"], delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from .console import table
+
+    rows = [(r["id"], r["nom"][:45], r["type"], r["commune_nom"], r["localisation"], r["couverture"][:40]) for r in records]
+    click.echo(table(rows, ["Id", "Nom", "Type", "Commune", "Localisation", "Couverture"]))
+    click.echo(f"\n{len(records)} acteur(s) sur {len(directory.actors)}.")
+
+
+@acteurs.command("ajouter")
+@_DOSSIER
+@click.option("--id", "ident", help="Identifiant (déduit du nom sinon).")
+@actor_field_options
+def acteurs_ajouter(dossier: Path, ident: str | None, champs: tuple[str, ...], forcer: bool, **fields: Any) -> None:
+    """Ajouter un acteur à l'annuaire (vérifié avant d'être enregistré).
+
+    \b
+    Exemple :
+      territoire acteurs ajouter mon-diagnostic --nom "Épicerie solidaire" --type ASSO \
+        --domaines equipement-et-alimentation --commune Périgueux --couverture 24322
+    """
+    from .annuaire import add_actor
+
+    values = _field_values({("niveau_reseau" if k == "niveau_reseau" else k): v for k, v in fields.items()}, champs)
+    if ident:
+        values["id"] = ident
+    new_id, problems = add_actor(_open(dossier), values, force=forcer)
+    click.echo(f"Acteur ajouté : {new_id}")
+    _print_problems(problems)
+
+
+@acteurs.command("modifier")
+@_DOSSIER
+@click.argument("ident", metavar="ID")
+@actor_field_options
+def acteurs_modifier(dossier: Path, ident: str, champs: tuple[str, ...], forcer: bool, **fields: Any) -> None:
+    """Modifier des champs d'un acteur ; le reste du fichier n'est pas touché.
+
+    \b
+    Exemple :
+      territoire acteurs modifier mon-diagnostic epicerie-solidaire --telephone "05 53 00 00 00"
+    """
+    from ._errors import TerritoireError
+    from .annuaire import update_actor
+
+    values = _field_values(fields, champs)
+    if not values:
+        raise TerritoireError("rien à modifier : indiquez au moins un champ (--nom, --commune, --champ COLONNE=VALEUR…).")
+    problems = update_actor(_open(dossier), ident, values, force=forcer)
+    click.echo(f"Acteur modifié : {ident} ({', '.join(values)})")
+    _print_problems(problems)
+
+
+@acteurs.command("supprimer")
+@_DOSSIER
+@click.argument("ident", metavar="ID")
+@click.option("--avec-relations", is_flag=True, help="Supprimer aussi ses relations.")
+def acteurs_supprimer(dossier: Path, ident: str, avec_relations: bool) -> None:
+    """Supprimer un acteur (refusé s'il a des relations, sauf --avec-relations)."""
+    from .annuaire import delete_actor
+
+    removed = delete_actor(_open(dossier), ident, with_relations=avec_relations)
+    click.echo(f"Acteur supprimé : {ident}" + (f" ({removed} relation(s) supprimée(s))" if removed else ""))
+
+
+@acteurs.command("valider")
+@_DOSSIER
+@click.option("--format", "fmt", type=click.Choice(["texte", "csv", "json"]), default="texte", show_default=True)
+def acteurs_valider(dossier: Path, fmt: str) -> None:
+    """Vérifier l'annuaire et les relations : tous les problèmes d'un coup.
+
+    Chaque problème donne le fichier, la ligne, la colonne et une correction.
+    Code de sortie 1 s'il reste des erreurs.
+
+    \b
+    Exemple :
+      territoire acteurs valider mon-diagnostic
+    """
+    from .annuaire import validate
+
+    workspace = _open(dossier)
+    problems = validate(workspace)
+    errors = sum(p.gravite == "erreur" for p in problems)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["gravite", "fichier", "ligne", "colonne", "valeur", "message", "correction", "acteur"], delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(p.as_dict() for p in problems)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        actors = len(workspace.actors.frame)
+        relations = len(workspace.relations.frame)
+        click.echo(f"{actors} acteurs, {relations} relations : {errors} erreur(s), {len(problems) - errors} avertissement(s).")
+        _print_problems(problems)
+    if errors:
+        sys.exit(1)
+
+
+@acteurs.command("importer")
+@_DOSSIER
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "geojson", "gpkg"]), help="Format (déduit de l'extension sinon).")
+@click.option("--mettre-a-jour", is_flag=True, help="Remplacer les champs des acteurs déjà présents (même id).")
+def acteurs_importer(dossier: Path, fichier: Path, fmt: str | None, mettre_a_jour: bool) -> None:
+    """Importer des acteurs et des relations (CSV, XLSX, GeoJSON, GeoPackage).
+
+    \b
+    Exemple :
+      territoire acteurs importer mon-diagnostic annuaire.xlsx
+    """
+    from .annuaire import validate
+    from .echanges import import_directory
+
+    workspace = _open(dossier)
+    report = import_directory(workspace, fichier, fmt, update=mettre_a_jour)
+    click.echo(f"Acteurs ajoutés : {report.added}, mis à jour : {report.updated}, déjà présents (ignorés) : {len(report.skipped)}.")
+    click.echo(f"Relations ajoutées : {report.relations_added}, déjà présentes : {report.relations_skipped}.")
+    if report.new_columns:
+        click.echo(f"Colonnes ajoutées : {', '.join(report.new_columns)}.")
+    if report.skipped and not mettre_a_jour:
+        click.echo("Pour remplacer les acteurs déjà présents, relancez avec --mettre-a-jour.")
+    problems = validate(workspace)
+    errors = [p for p in problems if p.gravite == "erreur"]
+    if errors:
+        click.echo(f"Attention : {len(errors)} erreur(s) dans l'annuaire ; détail : territoire acteurs valider {dossier}")
+
+
+@acteurs.command("exporter")
+@_DOSSIER
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "geojson", "gpkg"]), help="Format (déduit de l'extension sinon).")
+def acteurs_exporter(dossier: Path, fichier: Path, fmt: str | None) -> None:
+    """Exporter les acteurs et les relations (CSV, XLSX, GeoJSON, GeoPackage pour QGIS).
+
+    \b
+    Exemples :
+      territoire acteurs exporter mon-diagnostic annuaire.xlsx
+      territoire acteurs exporter mon-diagnostic annuaire.gpkg
+    """
+    from .echanges import export_directory
+
+    written = export_directory(_open(dossier), fichier, fmt)
+    for path in written:
+        click.echo(f"Écrit : {path}")
+
+
+# --------------------------------------------------------------------------- relations
+
+
+@main.group(cls=FrenchGroup)
+def relations() -> None:
+    """Relations entre acteurs : lister, ajouter, supprimer."""
+
+
+@relations.command("lister")
+@_DOSSIER
+@click.option("--acteur", help="Seulement les relations de cet acteur (id).")
+@click.option("--type", "type_code", help="Seulement ce type de relation.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def relations_lister(dossier: Path, acteur: str | None, type_code: str | None, fmt: str) -> None:
+    """Lister les relations (type, forme, formalisation, intensité, dates)."""
+    from .annuaire import load_directory
+    from .vocab import vocabulary
+
+    directory = load_directory(_open(dossier))
+    rel = directory.relations
+    if acteur:
+        rel = rel[(rel["source"] == acteur) | (rel["cible"] == acteur)]
+    if type_code:
+        rel = rel[rel["type"] == vocabulary("types_relation").normalize(type_code)]
+    names = dict(zip(directory.actors["id"], directory.actors["nom"]))
+    records = [
+        {
+            "source": r.source, "cible": r.cible, "type": r.type or "", "forme": r.forme or "",
+            "formalisation": r.formalisation or "", "intensite": r.intensite,
+            "debut": r.debut.isoformat() if r.debut else "", "fin": r.fin.isoformat() if r.fin else "",
+            "objet": r.objet,
+        }
+        for r in rel.itertuples()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["source"], delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from .console import table
+
+    arrow = {True: "→", False: "—"}
+    rows = [
+        (
+            f"{names.get(r['source'], r['source'])[:30]} {arrow[bool(t)]} {names.get(r['cible'], r['cible'])[:30]}",
+            r["type"], r["forme"], r["formalisation"], r["intensite"],
+            (r["debut"] or "…") + " / " + (r["fin"] or "…") if (r["debut"] or r["fin"]) else "",
+        )
+        for r, t in zip(records, rel["oriente"])
+    ]
+    click.echo(table(rows, ["Relation", "Type", "Forme", "Formalisation", "Intensité", "Période"]))
+    click.echo(f"\n{len(records)} relation(s).")
+
+
+@relations.command("ajouter")
+@_DOSSIER
+@click.argument("source")
+@click.argument("cible")
+@click.option("--type", "type_code", required=True, help="Type (convention, informel, financement, orientation, tutelle, coordination, mise-a-disposition).")
+@click.option("--forme", help="d'initiative, palliatif/spontané, imposé.")
+@click.option("--formalisation", help="convention, charte, aucune.")
+@click.option("--intensite", type=click.IntRange(1, 3), help="1 (faible) à 3 (forte).")
+@click.option("--debut", metavar="DATE", help="Date de début.")
+@click.option("--fin", metavar="DATE", help="Date de fin.")
+@click.option("--objet", help="Objet de la relation.")
+@click.option("--notes", help="Notes.")
+@click.option("--forcer", is_flag=True, help="Enregistrer même s'il reste des erreurs.")
+def relations_ajouter(dossier: Path, source: str, cible: str, type_code: str, forme, formalisation, intensite, debut, fin, objet, notes, forcer: bool) -> None:
+    """Ajouter une relation entre deux acteurs (par leurs identifiants).
+
+    \b
+    Exemple :
+      territoire relations ajouter mon-diagnostic caf-24 cs-tilleuls --type financement \
+        --forme imposé --formalisation convention --intensite 3 --debut 2022-01-01
+    """
+    from .annuaire import add_relation
+
+    values = {
+        "source": source, "cible": cible, "type": type_code, "forme": forme, "formalisation": formalisation,
+        "intensite": str(intensite) if intensite else None, "debut": debut, "fin": fin, "objet": objet, "notes": notes,
+    }
+    problems = add_relation(_open(dossier), values, force=forcer)
+    click.echo(f"Relation ajoutée : {source} — {cible} ({type_code})")
+    _print_problems(problems)
+
+
+@relations.command("supprimer")
+@_DOSSIER
+@click.argument("source")
+@click.argument("cible")
+@click.option("--type", "type_code", help="Seulement les relations de ce type.")
+def relations_supprimer(dossier: Path, source: str, cible: str, type_code: str | None) -> None:
+    """Supprimer les relations de SOURCE vers CIBLE."""
+    from .annuaire import delete_relations
+
+    count = delete_relations(_open(dossier), source, cible, type_code)
+    click.echo(f"{count} relation(s) supprimée(s).")
 
 
 if __name__ == "__main__":  # pragma: no cover

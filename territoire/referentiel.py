@@ -38,7 +38,7 @@ from ._errors import ReferentielError
 from ._text import full_name, name_with_charniere
 
 #: Bump when the cache layout changes: caches of another schema are rebuilt.
-CACHE_SCHEMA = 4
+CACHE_SCHEMA = 5
 
 LAYERS = ("communes", "communes_infra", "epci", "cantons", "departements", "regions")
 
@@ -210,6 +210,14 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     )
     communes["mairie_lon"] = shapely.get_x(points)
     communes["mairie_lat"] = shapely.get_y(points)
+    # Some source points lie far from their commune (another département, even):
+    # beyond 1 km outside the polygon, a point inside the commune is used instead.
+    far = _far_from_commune(communes, limit_m=1000.0)
+    if far.any():
+        inside = shapely.point_on_surface(com_geom[far.to_numpy()])
+        communes.loc[far, "mairie_lon"] = shapely.get_x(inside)
+        communes.loc[far, "mairie_lat"] = shapely.get_y(inside)
+        communes.loc[far, "mairie_point"] = "intérieur de la commune (point de la source incohérent)"
 
     progress("surfaces en projection métrique")
     surface = pd.Series(np.nan, index=communes.index)
@@ -307,9 +315,25 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
         "compte": {name: int(len(layer)) for name, layer in layers.items()},
         "communes_sans_contour": sorted(communes.index[communes.geometry.isna()].tolist()),
         "communes_sans_population": int(communes["population"].isna().sum()),
+        "mairies_replacees": int((communes["mairie_point"] != "mairie").sum()),
     }
     (dest / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
     return meta
+
+
+def _far_from_commune(communes, limit_m: float):
+    """Communes whose mairie point lies more than ``limit_m`` outside their polygon."""
+    import geopandas as gpd
+    import pandas as pd
+
+    far = pd.Series(False, index=communes.index)
+    located = communes[communes.geometry.notna() & communes["mairie_lon"].notna()]
+    for zone, part in located.groupby("zone"):
+        crs = settings.crs_of_zone(zone)
+        points = gpd.GeoSeries(gpd.points_from_xy(part["mairie_lon"], part["mairie_lat"]), index=part.index, crs=settings.CRS_WGS84)
+        distance = part.geometry.to_crs(crs).distance(points.to_crs(crs), align=True)
+        far.loc[distance.index[distance > limit_m]] = True
+    return far
 
 
 def _dissolve(communes, key: str):

@@ -93,8 +93,21 @@ def test_mairie_contacts_and_points():
     assert perigueux["mairie_horaires"].startswith("du lundi")
     point = shapely.Point(perigueux["mairie_lon"], perigueux["mairie_lat"])
     assert perigueux.geometry.contains(point)
-    communes = referentiel.communes(geometry=False)
-    assert (communes["mairie_point"] == "mairie").mean() > 0.99
+
+
+
+def test_every_mairie_point_lies_in_or_near_its_commune():
+    import geopandas as gpd
+
+    communes = referentiel.communes(departements=["01", "24"])
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(communes["mairie_lon"], communes["mairie_lat"]), index=communes.index, crs=4326
+    )
+    distance = communes.geometry.to_crs(2154).distance(points.to_crs(2154), align=True)
+    assert (distance <= 1000).all()
+    # the source puts the mairie of Chanay (Ain) in Indre-et-Loire: replaced, and said
+    assert communes.at["01082", "mairie_point"].startswith("intérieur de la commune")
+    assert (communes["mairie_point"] == "mairie").mean() > 0.9
 
 
 def test_cantons_of_dordogne_and_split_communes():

@@ -363,7 +363,11 @@ def parse_actors(table: Table, context: Context | None = None, *, file_name: str
         famille = one("familles", "famille") or (vocab.default_family(type_code) if type_code else None)
         if not cell("type", i) and nom:
             problem(WARNING, "type", "", "type de structure non renseigné", "territoire vocabulaire types")
-        statut = one("statuts", "statut") or (vocabularies["familles"].get(famille, "statut") if famille else None)
+        statut = (
+            one("statuts", "statut")
+            or (vocabularies["types"].get(type_code, "statut") if type_code else None)
+            or (vocabularies["familles"].get(famille, "statut") if famille else None)
+        )
         domaines = many("domaines", "domaines")
         publics = many("publics", "publics")
         if "tous-publics" in publics and len(publics) > 1:

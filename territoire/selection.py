@@ -197,8 +197,8 @@ def _charniere(kind: str, code: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _members() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Communes of every EPCI, canton, département and région."""
+def unit_communes() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Communes of every EPCI, canton, département and région (computed once)."""
     com = referentiel.communes(geometry=False)
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for kind in ("epci", "departement", "region"):
@@ -215,7 +215,7 @@ def communes_of(place: Place) -> tuple[str, ...]:
         return (place.code,)
     if place.kind == "france":
         return tuple(sorted(referentiel.communes(geometry=False).index))
-    return _members()[place.kind].get(place.code, ())
+    return unit_communes()[place.kind].get(place.code, ())
 
 
 # --------------------------------------------------------------------------- resolution

@@ -172,7 +172,8 @@ def _commune_facts() -> dict[str, dict[str, Any]]:
     """Per-column dictionaries of the communes layer (fast scalar lookups)."""
     table = referentiel.communes(geometry=False)
     columns = ("nom", "departement", "epci", "region", "mairie_lon", "mairie_lat")
-    return {column: dict(zip(table.index, table[column].tolist())) for column in columns}
+    index = table.index.tolist()
+    return {column: dict(zip(index, table[column].tolist())) for column in columns}
 
 
 class _CommuneResolver:

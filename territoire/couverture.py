@@ -1216,45 +1216,70 @@ def write_tables(analysis: Analysis, folder: Path, *, json_too: bool = False) ->
     return written
 
 
-def coverage_polygons(workspace, *, threshold: float = DEFAULT_THRESHOLD):
+def coverage_polygons(workspace, *, clip=None, directory=None):
     """Coverage area of every actor as one polygon (EPSG:4326), for maps and GIS export.
 
-    Codes give the union of their communes; radii and zones their own shape clipped
-    to nothing (a radius is a circle, a zone its polygons).
+    Codes give the union of their units (the dissolved layers of the reference data
+    for EPCI, cantons, départements and régions); radii give a circle and zone files
+    their polygons. ``clip`` (minx, miny, maxx, maxy in degrees) cuts every area to a
+    box, for display.
     """
     import geopandas as gpd
     import shapely
+    from shapely.geometry import box
 
     from . import referentiel
     from .annuaire import describe_coverage, load_directory
 
-    directory = load_directory(workspace)
+    directory = directory or load_directory(workspace)
     actors = directory.actors
-    all_communes = referentiel.communes(geometry=False)
-    codes = list(all_communes.index)
-    members = unit_members(all_communes, codes)
-    needed: set[str] = set()
-    for items in actors["couverture_items"]:
-        for kind, value in items:
-            if kind in ADMIN_KINDS and kind != "france":
-                needed.update(np.asarray(codes, dtype=object)[members(kind, value)])
-    deps = sorted(set(all_communes.loc[sorted(needed), "departement"])) if needed else []
-    shapes = referentiel.communes(departements=deps).geometry if deps else gpd.GeoSeries(dtype=object)
-    france = None
-    rows = []
+    frame = box(*clip) if clip is not None else None
+    cache: dict[tuple[str, str], Any] = {}
+    layers = {"epci": "epci", "departement": "departements", "region": "regions", "canton": "cantons"}
+
+    def unit_shape(kind: str, value: str):
+        key = (kind, value)
+        if key in cache:
+            return cache[key]
+        shape = None
+        if kind == "commune":
+            found = referentiel.communes(departements=[_departement_of(value)])
+            shape = found.geometry.get(value)
+        elif kind == "france":
+            shape = shapely.union_all(referentiel.regions().geometry.to_numpy())
+        else:
+            table = referentiel.load(layers[kind])
+            shape = table.geometry.get(value)
+            if shape is None and kind == "canton":
+                from .selection import unit_communes
+
+                codes = unit_communes()["canton"].get(value, ())
+                deps = sorted({_departement_of(c) for c in codes})
+                found = referentiel.communes(departements=deps) if deps else None
+                shape = shapely.union_all(found.geometry.reindex(list(codes)).dropna().to_numpy()) if deps else None
+        if shape is not None and frame is not None:
+            shape = shape.intersection(frame)
+        cache[key] = shape
+        return shape
+
     zones = actor_zone_array(actors)
+    rows = []
     for position, (ident, items, point) in enumerate(zip(actors.index, actors["couverture_items"], actors.geometry)):
         parts = []
+        communes_listed = [v for k, v in items if k == "commune"]
+        if communes_listed:
+            deps = sorted({_departement_of(c) for c in communes_listed})
+            found = referentiel.communes(departements=deps).geometry.reindex(communes_listed).dropna()
+            if len(found):
+                union = shapely.union_all(found.to_numpy())
+                parts.append(union.intersection(frame) if frame is not None else union)
         for kind, value in items:
-            if kind == "france":
-                if france is None:
-                    france = shapely.union_all(referentiel.departements().geometry.to_numpy())
-                parts.append(france)
-            elif kind in ADMIN_KINDS:
-                found = np.asarray(codes, dtype=object)[members(kind, value)]
-                geoms = shapes.reindex(found).dropna().to_numpy()
-                if len(geoms):
-                    parts.append(shapely.union_all(geoms))
+            if kind == "commune":
+                continue
+            if kind in ADMIN_KINDS:
+                shape = unit_shape(kind, value)
+                if shape is not None and not shape.is_empty:
+                    parts.append(shape)
             elif kind == "rayon" and point is not None and not point.is_empty:
                 crs = settings.crs_of_zone(zones[position])
                 circle = gpd.GeoSeries([point], crs="EPSG:4326").to_crs(crs).buffer(max(float(value), 0.05) * 1000, quad_segs=16).to_crs("EPSG:4326")
@@ -1265,6 +1290,7 @@ def coverage_polygons(workspace, *, threshold: float = DEFAULT_THRESHOLD):
                     parts.append(shapely.union_all(zone_frame.geometry.to_numpy()))
                 except Exception:  # noqa: BLE001 - reported by validation
                     continue
+        parts = [p for p in parts if p is not None and not p.is_empty]
         if not parts:
             continue
         rows.append(
@@ -1279,3 +1305,8 @@ def coverage_polygons(workspace, *, threshold: float = DEFAULT_THRESHOLD):
             }
         )
     return gpd.GeoDataFrame(rows, columns=["id", "nom", "type", "famille", "domaines", "couverture", "geometry"], geometry="geometry", crs="EPSG:4326")
+
+
+def _departement_of(commune: str) -> str:
+    """Département code of a commune code (97x for overseas, 2A/2B for Corsica)."""
+    return commune[:3] if commune.startswith("97") else commune[:2]

@@ -35,10 +35,10 @@ from typing import Any
 
 from . import settings
 from ._errors import ReferentielError
-from ._text import full_name, name_with_charniere
+from ._text import full_name, name_key, name_with_charniere
 
 #: Bump when the cache layout changes: caches of another schema are rebuilt.
-CACHE_SCHEMA = 5
+CACHE_SCHEMA = 6
 
 LAYERS = ("communes", "communes_infra", "epci", "cantons", "departements", "regions")
 
@@ -195,6 +195,9 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
         },
         index=pd.Index(com["code"].to_numpy(), name="code_insee"),
     )
+    # comparison keys of the names (see selection), computed once here
+    communes["cle_nom"] = [name_key(n) for n in communes["nom"]]
+    communes["cle_nom_sans_article"] = [name_key(n) for n in communes["nom_sans_article"]]
     communes = gpd.GeoDataFrame(communes, geometry=com_geom, crs=settings.CRS_WGS84)
 
     # Town-hall point; where the source has none, a point inside the commune.
@@ -542,6 +545,7 @@ def ensure_cache(*, rebuild: bool = False, progress: Progress | None = None) -> 
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     _load_table.cache_clear()
+    _load_rows.cache_clear()
     return folder
 
 
@@ -598,12 +602,18 @@ def load(
     if not geometry:
         column = table.index if key == INDEX_NAMES[name] else table[key]
         return table[column.isin(codes)].copy()
+    if not codes:
+        return _load_table(name, True).iloc[0:0].copy()
+    return _load_rows(name, key, tuple(codes)).copy()
+
+
+@lru_cache(maxsize=64)
+def _load_rows(name: str, key: str, codes: tuple[str, ...]):
+    """Rows of a layer with geometry, read from the cache with a row filter (memoised)."""
     import geopandas as gpd
 
     path = ensure_cache() / f"{name}.parquet"
-    if not codes:
-        return _load_table(name, True).iloc[0:0].copy()
-    return gpd.read_parquet(path, filters=[(key, "in", codes)])
+    return gpd.read_parquet(path, filters=[(key, "in", list(codes))])
 
 
 def communes(*, departements: Iterable[str] | None = None, geometry: bool = True):

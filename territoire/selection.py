@@ -150,12 +150,12 @@ def _names_index():
 
     com = referentiel.communes(geometry=False)
     deps = [(d,) for d in com["departement"]]
-    add("commune", com.index, com["nom"], deps, com["nom"].map(name_key))
+    add("commune", com.index, com["nom"], deps, com["cle_nom"])
     with_article = com["nom"] != com["nom_sans_article"]
     add(
         "commune", com.index[with_article], com["nom"][with_article],
         [d for d, keep in zip(deps, with_article) if keep],
-        com["nom_sans_article"][with_article].map(name_key),
+        com["cle_nom_sans_article"][with_article],
     )
     epci = referentiel.epci(geometry=False)
     deps = [tuple(d.split("|")) for d in epci["departements"]]
@@ -199,13 +199,23 @@ def _charniere(kind: str, code: str) -> str:
 @lru_cache(maxsize=1)
 def unit_communes() -> dict[str, dict[str, tuple[str, ...]]]:
     """Communes of every EPCI, canton, département and région (computed once)."""
+    import numpy as np
+
     com = referentiel.communes(geometry=False)
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for kind in ("epci", "departement", "region"):
-        out[kind] = {key: tuple(idx) for key, idx in com.index.groupby(com[kind]).items()}
-    cantons = com["cantons"].str.split("|").explode()
-    cantons = cantons[cantons != ""]
-    out["canton"] = {key: tuple(idx) for key, idx in cantons.index.groupby(cantons).items()}
+    codes = np.asarray(com.index.tolist(), dtype=object)
+
+    def grouped(keys: np.ndarray, values: np.ndarray) -> dict[str, tuple[str, ...]]:
+        order = np.argsort(keys, kind="stable")
+        unique, starts = np.unique(keys[order], return_index=True)
+        bounds = list(starts) + [len(order)]
+        return {
+            key: tuple(values[order[bounds[i]:bounds[i + 1]]].tolist())
+            for i, key in enumerate(unique.tolist()) if key
+        }
+
+    out = {kind: grouped(np.asarray(com[kind].fillna("").tolist()), codes) for kind in ("epci", "departement", "region")}
+    pairs = [(canton, code) for code, value in zip(codes.tolist(), com["cantons"].tolist()) for canton in value.split("|") if canton]
+    out["canton"] = grouped(np.asarray([c for c, _ in pairs]), np.asarray([v for _, v in pairs], dtype=object))
     return out
 
 

@@ -949,5 +949,99 @@ def stage(lieu: str, rayon: float, dossier: Path | None, fmt, sortie, fond, dpi)
     click.echo(f"Distances : {csv_path}")
 
 
+# --------------------------------------------------------------------------- réseau
+
+
+@main.command()
+@_DOSSIER
+@click.option("--ego", help="Structure dont dresser la carte des partenaires (la structure de stage par défaut).")
+@click.option("--rayon", type=click.IntRange(1, 2), default=1, show_default=True, help="2 : ajouter les partenaires des partenaires.")
+@click.option("--sans", multiple=True, metavar="ID|SOURCE>CIBLE", help="Scénario : retirer un acteur ou une relation (répétable).")
+@click.option("--date", "date_text", metavar="AAAA-MM-JJ", help="Le réseau tel qu'il était à cette date (date du diagnostic par défaut).")
+@click.option("--depuis", metavar="AAAA-MM-JJ", help="Début de la période dont résumer l'évolution.")
+@click.option("--jusqu-a", "jusqu_a", metavar="AAAA-MM-JJ", help="Fin de la période dont résumer l'évolution.")
+@click.option("--taille", type=click.Choice(["degre", "degre_pondere", "intermediarite", "proximite_harmonique", "k_coeur"]), default="degre", show_default=True, help="Mesure qui fixe la taille des acteurs sur la page interactive.")
+@click.option("--approx/--exact", default=None, help="Estimer intermédiarité et proximité sur un échantillon (automatique au-delà de 2 000 acteurs).")
+@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
+def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, approx, fmt) -> None:
+    """Réseau partenarial : centralité, passeurs, isolés, formalisation, carte des partenaires.
+
+    Écrit dans DOSSIER : resultats/reseau_acteurs.csv, resultats/reseau.gexf et
+    .graphml (Gephi), cartes/reseau.html (page interactive hors ligne) et
+    cartes/partenaires-ID.png/.svg (carte des partenaires).
+
+    \b
+    Exemples :
+      territoire reseau mon-diagnostic
+      territoire reseau mon-diagnostic --ego caf-24 --rayon 2
+      territoire reseau mon-diagnostic --sans cs-tilleuls
+      territoire reseau mon-diagnostic --date 2024-01-01 --depuis 2023-01-01 --jusqu-a 2026-12-31
+    """
+    import networkx as nx
+
+    from ._io import atomic_write_text
+    from .annuaire import load_directory
+    from .reseau import analyse_workspace, to_exchange_graph
+
+    workspace = _open(dossier)
+    directory = load_directory(workspace)
+    date = _parse_date_option(date_text) or workspace.date
+    ego = ego or workspace.settings.structure or None
+    report = analyse_workspace(
+        directory, date=date, ego=ego, radius=rayon, without=sans,
+        since=_parse_date_option(depuis), until=_parse_date_option(jusqu_a), approximate=approx,
+    )
+    results = workspace.results_dir()
+    maps = workspace.path / "cartes"
+    maps.mkdir(exist_ok=True)
+    metrics = report.metrics
+    atomic_write_text(results / "reseau_acteurs.csv", "\ufeff" + metrics.to_csv(sep=";", lineterminator="\n"))
+    exchange = to_exchange_graph(report.network, metrics)
+    nx.write_gexf(exchange, results / "reseau.gexf")
+    nx.write_graphml(exchange, results / "reseau.graphml")
+    written = [results / "reseau_acteurs.csv", results / "reseau.gexf", results / "reseau.graphml"]
+    from .cartes import source_line
+    from .reseau_figures import network_page, partner_map
+
+    source = source_line(f"annuaire : {workspace.path.name}")
+    title = workspace.settings.territoire_nom or workspace.territory().label
+    atomic_write_text(maps / "reseau.html", network_page(report.network, metrics, title=f"Réseau partenarial — {title}", size_by=taille, source=source))
+    written.append(maps / "reseau.html")
+    if report.ego is not None:
+        for suffix in ("png", "svg"):
+            path = maps / f"partenaires-{report.ego.ego}.{suffix}"
+            partner_map(report.ego, path, source=source)
+            written.append(path)
+    if report.changes is not None:
+        atomic_write_text(results / "reseau_evolution.csv", "\ufeff" + report.changes.to_csv(sep=";", index=False, lineterminator="\n"))
+        written.append(results / "reseau_evolution.csv")
+    if fmt == "json":
+        data = {
+            "date": date.isoformat() if date else None,
+            "reseau": report.whole,
+            "communautes": report.communities,
+            "acteurs": json.loads(metrics.reset_index().to_json(orient="records", force_ascii=False)),
+        }
+        if report.ego is not None:
+            data["ego"] = {"acteur": report.ego.ego, "partenaires": json.loads(report.ego.partners.reset_index().to_json(orient="records", force_ascii=False))}
+        if report.scenario is not None:
+            data["scenario"] = {
+                "devenus_isoles": report.scenario.newly_isolated,
+                "composantes_scindees": report.scenario.split_components,
+                "couverture_perdue": json.loads(report.scenario.lost_coverage.to_json(orient="records", force_ascii=False)),
+            }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        return
+    from .console import render_network
+
+    from . import referentiel
+
+    names = referentiel.communes(geometry=False)["nom"]
+    click.echo(render_network(report, title=title, commune_names=dict(zip(names.index.tolist(), names.tolist()))))
+    if ego and report.ego is None:
+        click.echo(f"\nNote : « {ego} » n'a aucune relation{(' au ' + format(date, '%d/%m/%Y')) if date else ''} : pas de carte des partenaires.")
+    click.echo("\nFichiers : " + ", ".join(str(p) for p in written))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

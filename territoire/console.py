@@ -90,7 +90,8 @@ def _label(vocabulary: str, code: str) -> str:
     from .vocab import vocabulary as get
 
     text = get(vocabulary).label(code)
-    if vocabulary in ("domaines", "publics", "types_relation", "formes") and not text[:2].isupper():
+    acronym = text[:2].isalpha() and text[:2].isupper()
+    if vocabulary in ("domaines", "publics", "types_relation", "formes", "formalisations") and not acronym:
         return text[:1].lower() + text[1:]
     return text
 
@@ -228,4 +229,121 @@ def render_analysis(analysis, results_dir=None) -> str:
     if results_dir is not None:
         lines.append("")
         lines.append(f"Tableaux détaillés (CSV) : {results_dir}")
+    return "\n".join(lines)
+
+
+def render_network(report, *, title: str, commune_names=None) -> str:
+    """French summary of a network analysis, the main findings in numbers."""
+    graph_names = dict(commune_names or {})
+    from ._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
+    from .reseau import CATEGORIES, CATEGORY_LABELS
+
+    whole = report.whole
+    graph = report.network.graph
+    name = lambda n: graph.nodes[n]["nom"] if n in graph else n  # noqa: E731
+    when = f" au {report.date:%d/%m/%Y}" if report.date else ""
+    lines = [f"Réseau partenarial — {title}{when}", ""]
+    lines.append(
+        f"{plural(whole['acteurs'], 'acteur')}, {plural(whole['relations'], 'relation')} "
+        f"({plural(whole['paires_liees'], 'paire liée', 'paires liées')}) ; densité {fmt_float(whole['densite'], 3)} ; "
+        f"{fmt_float(whole['degre_moyen'], 1)} partenaires en moyenne."
+    )
+    if whole["hors_reseau"]:
+        lines.append(f"({plural(whole['hors_reseau'], 'acteur')} du référentiel sans relation renseignée, hors réseau.)")
+    sizes = whole["taille_composantes"]
+    lines.append(
+        f"{plural(whole['composantes'], 'composante')}" + (f" ; la principale réunit {sizes[0]} acteurs" if sizes else "") + "."
+    )
+    if whole["isoles"]:
+        lines.append(f"Acteurs isolés ({len(whole['isoles'])}) : " + join_fr(name(n) for n in whole["isoles"]) + ".")
+    if whole["relations"]:
+        lines.append(
+            f"Relations formalisées (convention, charte) : {whole['relations_formalisees']} sur {whole['relations']} "
+            f"({fmt_pct(whole['relations_formalisees'], whole['relations'])}) ; informelles : {whole['relations_informelles']}."
+        )
+        lines.append("Par type : " + ", ".join(f"{_label('types_relation', t) if t != 'non renseigné' else t} {n}" for t, n in sorted(whole["par_type"].items(), key=lambda x: -x[1])) + ".")
+        lines.append("Par forme : " + ", ".join(f"{_label('formes', f) if f != 'non renseignée' else f} {n}" for f, n in sorted(whole["par_forme"].items(), key=lambda x: -x[1])) + ".")
+    if whole["relations_orientees"]:
+        lines.append(
+            f"Relations orientées (financement, orientation, tutelle, mise à disposition) : {whole['relations_orientees']}, "
+            f"dont {fmt_pct(whole['reciprocite'], 1)} réciproques."
+        )
+    metrics = report.metrics
+    if len(metrics):
+        lines.append("")
+        top_degree = metrics.sort_values("degre", ascending=False).head(3)
+        lines.append("Acteurs centraux (nombre de partenaires) : " + ", ".join(f"{r.nom} ({r.degre})" for r in top_degree.itertuples()) + ".")
+        brokers = metrics[metrics["intermediarite"] > 0].head(3)
+        if len(brokers):
+            lines.append("Passeurs (intermédiarité) : " + ", ".join(f"{r.nom} ({fmt_float(r.intermediarite, 2)})" for r in brokers.itertuples()) + ".")
+        constrained = metrics.dropna(subset=["contrainte"])
+        constrained = constrained[constrained["degre"] >= 2].sort_values("contrainte").head(3)
+        if len(constrained):
+            lines.append("Courtiers (contrainte de Burt la plus faible) : " + ", ".join(f"{r.nom} ({fmt_float(r.contrainte, 2)})" for r in constrained.itertuples()) + ".")
+        core = int(metrics["k_coeur"].max())
+        members = metrics[metrics["k_coeur"] == core]
+        lines.append(f"Cœur stable ({core}-cœur, {plural(len(members), 'acteur')}) : " + join_fr(members["nom"].head(6).tolist() + (["…"] if len(members) > 6 else [])) + ".")
+        if metrics.attrs.get("approximation"):
+            lines.append("(Intermédiarité et proximité estimées sur un échantillon de sources, le réseau étant grand.)")
+    communities = report.communities
+    if communities["communautes"]:
+        cross = communities["part_relations_entre_familles"]
+        r = communities["assortativite_famille"]
+        reading = ""
+        if r is not None:
+            reading = " : on travaille plutôt entre soi" if r > 0.2 else (" : on travaille plutôt entre secteurs" if r < 0 else " : mélange modéré")
+        lines.append(
+            f"Communautés (Louvain) : {len(communities['communautes'])} ; {fmt_pct(cross, 1)} des liens relient des familles "
+            f"différentes ; assortativité par famille {fmt_float(r, 2)}{reading}."
+        )
+    ego = report.ego
+    if ego is not None:
+        lines.append("")
+        lines.append(f"Partenaires de {ego.name} ({len(ego.partners)}) :")
+        groups = ego.by_category()
+        for category in (*CATEGORIES, "non-classes"):
+            found = groups.get(category, [])
+            if found or category != "non-classes":
+                lines.append(f"  - {CATEGORY_LABELS[category]} ({len(found)}) : " + (join_fr(ego.partners.loc[found, "nom"]) if found else "aucun"))
+        formal = ego.partners["formalisation"].value_counts()
+        forms = ego.partners["forme_principale"].value_counts()
+        lines.append(
+            "  Formalisation : " + ", ".join(f"{_label('formalisations', k)} {v}" for k, v in formal.items())
+            + " ; formes : " + ", ".join(f"{_label('formes', k)} {v}" for k, v in forms.items()) + "."
+        )
+        if len(ego.second):
+            lines.append(f"  Partenaires de ses partenaires (rayon 2) : {len(ego.second)}.")
+    scenario = report.scenario
+    if scenario is not None:
+        lines.append("")
+        removed = [name(a) for a in scenario.removed_actors] + [f"{name(a)} — {name(b)}" for a, b in scenario.removed_relations]
+        lines.append(f"Scénario sans {join_fr(removed)} :")
+        lines.append(
+            "  - deviendraient isolés : " + (join_fr(name(n) for n in scenario.newly_isolated) if scenario.newly_isolated else "personne") + " ;"
+        )
+        if scenario.split_components:
+            for pieces in scenario.split_components:
+                lines.append(f"  - une composante se scinderait en {len(pieces)} : " + " / ".join(plural(len(p), "acteur") for p in pieces) + " ;")
+        else:
+            lines.append("  - aucune composante ne se scinderait ;")
+        before, after = scenario.before, scenario.after
+        lines.append(f"  - composantes : {before['composantes']} → {after['composantes']} ; densité {fmt_float(before['densite'], 3)} → {fmt_float(after['densite'], 3)} ;")
+        lost = scenario.lost_coverage
+        if len(lost):
+            for row in lost.itertuples():
+                verb = "perdrait" if row.communes == 1 else "perdraient"
+                names = [graph_names.get(c, c) for c in row.codes.split("|")]
+                lines.append(
+                    f"  - {plural(row.communes, 'commune')} ({fmt_int(row.population)} habitants) {verb} toute offre du domaine "
+                    f"{_label('domaines', row.domaine)} : {join_fr(names[:8] + (['…'] if len(names) > 8 else []))}"
+                )
+        elif scenario.removed_actors:
+            lines.append("  - aucune commune ne perdrait toute offre dans un domaine.")
+    if report.changes is not None:
+        lines.append("")
+        began = report.changes[report.changes["evenement"] == "début"]
+        ended = report.changes[report.changes["evenement"] == "fin"]
+        lines.append(f"Évolution : {plural(len(began), 'relation commencée', 'relations commencées')}, {plural(len(ended), 'relation terminée', 'relations terminées')}.")
+        for row in report.changes.itertuples():
+            lines.append(f"  - {row.date:%d/%m/%Y} : {row.evenement} de « {name(row.source)} — {name(row.cible)} » ({_label('types_relation', row.type) if row.type else 'type non renseigné'})")
     return "\n".join(lines)

@@ -40,7 +40,7 @@ def test_init_refuses_an_existing_folder(run, tmp_path):
 def test_demo_command(run, tmp_path):
     result = run("demo", tmp_path / "d")
     assert result.exit_code == 0
-    assert "100 acteurs, 73 relations" in result.output
+    assert "100 acteurs, 75 relations" in result.output
     assert run("acteurs", "valider", tmp_path / "d").exit_code == 0
 
 
@@ -100,7 +100,7 @@ def test_export_import_cli(run, demo, tmp_path):
     assert run("init", tmp_path / "autre", "--territoire", "200040392", "--vide").exit_code == 0
     result = run("acteurs", "importer", tmp_path / "autre", target)
     assert result.exit_code == 0
-    assert "Acteurs ajoutés : 100" in result.output and "Relations ajoutées : 73" in result.output
+    assert "Acteurs ajoutés : 100" in result.output and "Relations ajoutées : 75" in result.output
 
 
 def test_vocabulaire(run):

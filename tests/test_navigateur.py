@@ -161,3 +161,51 @@ def test_user_text_shows_as_text_and_runs_nothing(browser, server, demo):
     assert page.dialogs == []
     assert page.errors == []
     page.page.close()
+
+
+FIND_NODE = """(ident) => {
+  const src = Bokeh.documents[0].get_model_by_name('acteurs');
+  const i = src.data.id.indexOf(ident);
+  const find = (view) => {
+    if (view.frame && view.canvas_view) return view;
+    for (const child of (view.child_views || [])) { const f = find(child); if (f) return f; }
+    return null;
+  };
+  let plot = null;
+  for (const root of Object.values(Bokeh.index)) { plot = find(root); if (plot) break; }
+  const rect = plot.canvas_view.el.getBoundingClientRect();
+  return [plot.frame.x_scale.compute(src.data.x[i]) + rect.left, plot.frame.y_scale.compute(src.data.y[i]) + rect.top];
+}"""
+
+
+def test_network_page_click_highlights_partners_and_filters(browser, server, demo_session):
+    from territoire import reseau
+    from territoire.annuaire import load_directory
+    from territoire.reseau_figures import network_page
+
+    root, base = server
+    directory = load_directory(demo_session)
+    net = reseau.build_graph(directory.actors, directory.relations, date=demo_session.date)
+    (root / "reseau.html").write_text(network_page(net, reseau.actor_metrics(net), title="Réseau"), encoding="utf-8")
+    page = Page.__new__(Page)
+    page.page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors, refused = [], []
+    page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else (refused.append(r.request.url), r.abort()))
+    page.page.goto(f"{base}/reseau.html")
+    page.page.wait_for_function("window.Bokeh && Bokeh.documents.length > 0")
+    page.page.wait_for_timeout(800)
+    x, y = page.page.evaluate(FIND_NODE, "cs-tilleuls")
+    page.page.mouse.click(x, y)
+    page.page.wait_for_timeout(300)
+    highlighted = page.page.evaluate("window.territoireVoisins.length")
+    assert highlighted == net.graph.degree("cs-tilleuls") + 1  # itself and its partners
+    # filter: hide one type of relation
+    page.page.locator("input[type=checkbox]").first.uncheck()
+    page.page.wait_for_timeout(200)
+    hidden = page.page.evaluate("(() => { const e = Bokeh.documents[0].get_model_by_name('relations'); return e.data.type.filter((t, k) => e.data.alpha[k] === 0).length; })()")
+    assert hidden == int((net.relations["type"] == "convention").sum())
+    assert errors == [] and refused == []
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTEFACTS / "reseau.png"))
+    page.page.close()

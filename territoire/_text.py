@@ -112,3 +112,26 @@ def join_fr(items: Iterable[str], last: str = "et") -> str:
     if len(items) == 1:
         return items[0]
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+_RANDOM_IDS = re.compile(
+    # one common start (8 hex digits) so that the scan of a large page stays fast
+    r"(?<![0-9a-f])[0-9a-f]{8}(?:[0-9a-f]{24}(?![0-9a-f])|-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f-]))"
+)
+
+
+def stable_ids(text: str) -> str:
+    """Replace the random identifiers that folium and Bokeh write into pages (32 hex
+    digits, UUIDs) by sequential ones, so that the same map gives the same file."""
+    mapping: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if len(token) != 32 and match.start() and text[match.start() - 1] == "-":
+            return token  # the tail of a longer dashed string, not a UUID
+        if token not in mapping:
+            n = len(mapping) + 1
+            mapping[token] = f"{n:032x}" if len(token) == 32 else f"00000000-0000-4000-8000-{n:012x}"
+        return mapping[token]
+
+    return _RANDOM_IDS.sub(replace, text)

@@ -655,6 +655,8 @@ def parse_relations(
             }
         )
     frame = pd.DataFrame(rows, columns=list(RELATION_FRAME_COLUMNS))
+    if frame.empty:  # typed columns even with no relation at all
+        frame = frame.astype({"valide": bool, "oriente": bool, "intensite": "int64", "ligne": "int64"})
     return Parsed(_nullable(frame, ("type", "forme", "formalisation", "debut", "fin")), problems)
 
 

@@ -1005,8 +1005,12 @@ def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, 
 
     source = source_line(f"annuaire : {workspace.path.name}")
     title = workspace.settings.territoire_nom or workspace.territory().label
-    atomic_write_text(maps / "reseau.html", network_page(report.network, metrics, title=f"Réseau partenarial — {title}", size_by=taille, source=source))
-    written.append(maps / "reseau.html")
+    if report.whole["relations"]:
+        page = network_page(report.network, metrics, title=f"Réseau partenarial — {title}", size_by=taille, source=source)
+        atomic_write_text(maps / "reseau.html", page)
+        written.append(maps / "reseau.html")
+    else:
+        click.echo("\nAucune relation en cours dans relations.csv : pas de page interactive du réseau.")
     if report.ego is not None:
         for suffix in ("png", "svg"):
             path = maps / f"partenaires-{report.ego.ego}.{suffix}"

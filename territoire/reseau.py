@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from . import vocab
@@ -49,12 +50,13 @@ SAMPLE_SIZE = 400
 
 def relations_on(relations: pd.DataFrame, date: dt.date | None) -> pd.DataFrame:
     """Valid relations in force on ``date`` (started, and not ended before it)."""
-    rel = relations[relations["valide"]]
+    # boolean arrays with .loc: an empty object column would select columns instead
+    rel = relations.loc[relations["valide"].astype(bool).to_numpy()]
     if date is None:
         return rel
-    started = rel["debut"].map(lambda d: d is None or d <= date)
-    not_ended = rel["fin"].map(lambda d: d is None or d >= date)
-    return rel[started & not_ended]
+    started = np.array([d is None or d <= date for d in rel["debut"]], dtype=bool)
+    not_ended = np.array([d is None or d >= date for d in rel["fin"]], dtype=bool)
+    return rel.loc[started & not_ended]
 
 
 def parse_removal(text: str, actor_ids: Iterable[str]) -> tuple[str, Any]:

@@ -128,6 +128,19 @@ MEASURES = {
 
 def network_page(network, metrics, *, title: str, size_by: str = "degre", source: str = "") -> str:
     """Self-contained HTML page of the network (Bokeh, inline resources)."""
+    from bokeh.settings import settings
+
+    # Bokeh numbers its objects with a counter that runs through the whole process;
+    # with random identifiers instead, :func:`stable_ids` renumbers them in the order
+    # of the page, so the same network gives the same page in any process.
+    settings.simple_ids.set_value(False)
+    try:
+        return _network_page(network, metrics, title=title, size_by=size_by, source=source)
+    finally:
+        settings.simple_ids.unset_value()
+
+
+def _network_page(network, metrics, *, title: str, size_by: str, source: str) -> str:
     import networkx as nx
     from bokeh.embed import file_html
     from bokeh.layouts import column, row
@@ -158,7 +171,7 @@ def network_page(network, metrics, *, title: str, size_by: str = "degre", source
     layout = component_layout(graph)
     nodes = list(graph.nodes)
     values = [float(metrics.at[n, size_by]) if n in metrics.index else 0.0 for n in nodes]
-    top = max(values) or 1.0
+    top = max(values, default=0) or 1.0
     families = vocab.vocabulary("familles")
     node_data = {
         "id": nodes,
@@ -267,7 +280,9 @@ def network_page(network, metrics, *, title: str, size_by: str = "degre", source
                  "<p>Cliquez sur un acteur pour voir ses partenaires ; cliquez dans le vide pour tout revoir.</p>"
                  + (f"<p style='font-size:10px;color:#555'>Sources : {source}</p>" if source else ""), width=260),
     )
-    page = file_html(row(plot, side), resources=INLINE, title=title)
+    from ._text import stable_ids
+
+    page = stable_ids(file_html(row(plot, side), resources=INLINE, title=title))
     page = page.replace("<html lang=\"en\">", "<html lang=\"fr\">", 1)
     return page.replace("<head>", '<head>\n    <link rel="icon" href="data:,">', 1)
 

@@ -206,6 +206,21 @@ def test_cli_reseau_outputs(demo_session, tmp_path):
         assert result.exit_code == 1 and message in result.output
 
 
+def test_cli_reseau_on_a_workspace_without_relations(tmp_path, referentiel_ready):
+    from territoire.annuaire import create_workspace
+
+    workspace = create_workspace(tmp_path / "vide", "Le Grand Périgueux", date=dt.date(2026, 10, 1))
+    directory = load_directory(workspace)
+    relations = directory.relations
+    assert relations.empty and relations["valide"].dtype == bool
+    assert reseau.relations_on(relations, dt.date(2026, 10, 1)).columns.tolist() == relations.columns.tolist()
+    result = CliRunner().invoke(main, ["reseau", str(workspace.path)])
+    assert result.exit_code == 0, result.output
+    assert "Aucune relation en cours dans relations.csv" in result.output
+    assert f"{len(directory.actors)} acteurs du référentiel sans relation renseignée" in result.output
+    assert not (workspace.path / "cartes" / "reseau.html").exists()
+
+
 def test_network_page_is_offline_and_in_french(demo_session):
     from territoire.reseau_figures import network_page
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel, vocab
+from . import referentiel, settings, vocab
 from ._errors import SpecError, TerritoireError
 from ._text import name_key, name_with_charniere, slugify
 from .tables import DEFAULT_DIALECT, Table, format_decimal, parse_decimal, table_from_records
@@ -488,8 +488,8 @@ def parse_actors(table: Table, context: Context | None = None, *, file_name: str
             }
         )
     frame = _nullable(pd.DataFrame(rows, columns=list(ACTOR_FRAME_COLUMNS)), ("famille", "type", "statut", "role", "niveau_reseau", "commune", "commune_nom", "departement", "mise_a_jour"))
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs="EPSG:4326")
-    actors = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=settings.crs(settings.CRS_WGS84))
+    actors = gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.crs(settings.CRS_WGS84))
     actors.index = pd.Index(actors["id"], name="acteur")
     return Parsed(actors, problems)
 

@@ -19,8 +19,8 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from . import styles
-from ._text import fmt_float, fmt_int
+from . import settings, styles
+from ._text import fmt_float, fmt_int, stable_ids
 
 FONDS = ("osm", "ign", "aucun")
 
@@ -57,23 +57,6 @@ def leaflet_assets() -> tuple[str, str]:
         "background-size:26px 26px}" % icon
     )
     return js, css
-
-
-class _BindPopup(MacroElement):
-    """``layer.bindPopup(html)`` with the HTML passed as a JSON string (no jQuery)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, {maxWidth: 360});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, content: str) -> None:
-        super().__init__()
-        self._name = "BindPopup"
-        self.content = content
 
 
 class _BindTooltip(MacroElement):
@@ -173,25 +156,51 @@ def actor_popup(row) -> str:
     return "<br>".join(lines)
 
 
-def actor_marker(row, lat: float, lon: float) -> folium.Marker:
+def _actor_icon(row) -> str:
     family = row.get("famille")
     color = styles.family_color(family)
     symbol = esc(styles.type_symbol(row.get("type")))
-    icon = folium.DivIcon(
-        html=(
-            f'<div class="acteur" style="background:{color};color:{styles.text_color(family)};'
-            'border:1px solid #222;border-radius:9px;font:bold 9px Arial,sans-serif;'
-            'min-width:16px;height:16px;line-height:16px;text-align:center;padding:0 2px;'
-            f'box-shadow:0 0 2px #fff">{symbol}</div>'
-        ),
-        icon_size=(22, 18),
-        icon_anchor=(11, 9),
-        class_name="marqueur-acteur",
+    return (
+        f'<div class="acteur" style="background:{color};color:{styles.text_color(family)};'
+        'border:1px solid #222;border-radius:9px;font:bold 9px Arial,sans-serif;'
+        'min-width:16px;height:16px;line-height:16px;text-align:center;padding:0 2px;'
+        f'box-shadow:0 0 2px #fff">{symbol}</div>'
     )
-    marker = folium.Marker([lat, lon], icon=icon)
-    marker.add_child(_BindPopup(actor_popup(row)))
-    marker.add_child(_BindTooltip(esc(row["nom"])))
-    return marker
+
+
+class ActorMarkers(MacroElement):
+    """All the actor markers of a layer in one script: their data as a JSON array,
+    one Leaflet marker (coloured badge, popup, tooltip) per row, added to the parent
+    layer (a marker cluster or a feature group). One folium element per actor would
+    cost four Jinja templates each; a directory of thousands of actors stays fast."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var layer = {{ this._parent.get_name() }};
+            {{ this.rows|tojson }}.forEach(function (r) {
+                var marker = L.marker([r[0], r[1]], {icon: L.divIcon(
+                    {html: r[2], iconSize: [22, 18], iconAnchor: [11, 9], className: "marqueur-acteur"})});
+                marker.bindPopup(r[3], {maxWidth: 360});
+                marker.bindTooltip(r[4], {sticky: true});
+                layer.addLayer(marker);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, actors, tooltip=None) -> None:
+        """``actors``: a frame in lon/lat with the directory columns; ``tooltip``: a
+        function(row) → escaped HTML (the actor's name by default)."""
+        super().__init__()
+        self._name = "ActorMarkers"
+        tip = tooltip or (lambda row: esc(row["nom"]))
+        self.rows = [
+            [round(row["geometry"].y, 6), round(row["geometry"].x, 6), _actor_icon(row), actor_popup(row), tip(row)]
+            for row in (values for _ident, values in actors.iterrows())
+        ]
 
 
 def _box(html_text: str, position: str, *, element_id: str) -> Element:
@@ -225,7 +234,7 @@ def render(m: folium.Map, *, title: str, subtitle: str = "", source: str = "", l
             )
         )
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    page = root.render()
+    page = stable_ids(root.render())
     return page.replace('<html>', '<html lang="fr">', 1)
 
 
@@ -350,8 +359,7 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
     if isinstance(container, MarkerCluster):
         container.default_js = []
         container.default_css = []
-    for ident, row in actors.iterrows():
-        actor_marker(row, row.geometry.y, row.geometry.x).add_to(container)
+    ActorMarkers(actors).add_to(container)
     container.add_to(m)
 
     legend = _legend_families(data.families_shown)
@@ -413,7 +421,7 @@ def placement_map_html(data, *, fond: str = "osm") -> str:
     ).add_to(m)
     import geopandas as gpd
 
-    circle = gpd.GeoDataFrame(geometry=data.circle, crs="EPSG:4326")
+    circle = gpd.GeoDataFrame(geometry=data.circle, crs=settings.crs(settings.CRS_WGS84))
     geojson_layer(circle, name=f"Rayon de {esc(str(data.radius_km))} km",
                   style={"fill": False, "color": "#d7301f", "weight": 3, "dashArray": "8 6"},
                   tooltip=[f"{esc(data.site_label)} : rayon de {fmt_float(data.radius_km, 1)} km"]).add_to(m)
@@ -423,12 +431,8 @@ def placement_map_html(data, *, fond: str = "osm") -> str:
     site.add_child(_BindTooltip(f"Lieu de stage : {esc(data.site_label)}"))
     site.add_to(m)
     group = folium.FeatureGroup(name="Acteurs dans le rayon")
-    for ident, row in data.actors.iterrows():
-        values = row.to_dict()
-        values.setdefault("famille_libelle", "")
-        marker = actor_marker(values, row.geometry.y, row.geometry.x)
-        marker.add_child(_BindTooltip(f"{esc(row['nom'])} — {fmt_float(row['distance_km'], 1)} km"))
-        marker.add_to(group)
+    actors = data.actors if "famille_libelle" in data.actors.columns else data.actors.assign(famille_libelle="")
+    ActorMarkers(actors, tooltip=lambda row: f"{esc(row['nom'])} — {fmt_float(row['distance_km'], 1)} km").add_to(group)
     group.add_to(m)
     inside = data.communes[data.communes["dans_le_rayon"]]
     subtitle = (

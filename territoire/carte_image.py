@@ -24,11 +24,13 @@ from ._text import fmt_float, fmt_int  # noqa: E402
 FORMATS = ("png", "svg", "pdf")
 #: Figure size in inches (A4 landscape width minus margins).
 FIGSIZE = (11.0, 8.0)
+#: Iterations of adjustText when moving labels apart.
+ADJUST_ITERATIONS = 60
 
 
 def _metric_crs(frame) -> str:
     zones = set(frame["zone"]) if "zone" in frame.columns else {"metropole"}
-    return settings.crs_of_zone(zones.pop()) if len(zones) == 1 else settings.CRS_LAMBERT93
+    return settings.crs_of_zone(zones.pop()) if len(zones) == 1 else settings.crs(settings.CRS_LAMBERT93)
 
 
 def _figure(title: str, subtitle: str = ""):
@@ -52,33 +54,62 @@ def _finish(fig, ax, *, source: str, handles, path: Path, dpi: int, legend_title
 
     fig.text(0.01, 0.01, "\n".join(textwrap.wrap(f"Sources : {source}", 190)), fontsize=7, color="#444444", ha="left", va="bottom")
     fig.subplots_adjust(left=0.02, right=0.74, top=0.91, bottom=0.06)
+    return save_figure(fig, path, dpi=dpi)
+
+
+def save_figure(fig, path: Path, *, dpi: int) -> Path:
+    """Write and close ``fig`` (format from the file suffix), atomically, with no
+    date in the file metadata so that the same figure gives the same bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = path.suffix.lstrip(".").lower()
     tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format=fmt, dpi=dpi)
-    plt.close(fig)
+    options = {"metadata": {"Date": None}} if fmt == "svg" else {}
+    if fmt == "pdf":
+        options = {"metadata": {"CreationDate": None, "ModDate": None}}
+    if fmt == "png":
+        # zlib level 3: a file about as small as level 6, written twice as fast
+        options = {"pil_kwargs": {"compress_level": 3}}
+    try:
+        fig.savefig(tmp, format=fmt, dpi=dpi, **options)
+    finally:
+        plt.close(fig)
     tmp.replace(path)
     return path
 
 
 def _labels(ax, frame, column: str, *, limit: int, size: int = 7) -> None:
-    """Names of the ``limit`` most populous features, moved apart (adjustText)."""
+    """Names of the ``limit`` most populous features, moved apart (adjustText), each
+    moved name tied to its place by a thin line."""
+    import numpy as np
     from adjustText import adjust_text
+    from matplotlib.collections import LineCollection
 
     chosen = frame.sort_values("population", ascending=False).head(limit) if "population" in frame.columns else frame.head(limit)
-    texts = []
+    texts, anchors = [], []
     for geometry, name in zip(chosen.geometry, chosen[column]):
         if geometry is None or geometry.is_empty:
             continue
         point = geometry.representative_point()
-        texts.append(ax.text(point.x, point.y, str(name), fontsize=size, ha="center", va="center",
-                             color="#111111", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6}))
-    if texts:
-        adjust_text(
-            texts, ax=ax, expand=(1.05, 1.2), max_move=(12, 12), ensure_inside_axes=True, time_lim=0.25,
-            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.4},
-        )
+        anchors.append((point.x, point.y))
+        texts.append(ax.text(point.x, point.y, str(name), fontsize=size, ha="center", va="center", zorder=5,
+                             color="#111111", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7}))
+    if not texts:
+        return
+    state = np.random.get_state()  # adjustText jitters labels: same seed, same image
+    np.random.seed(0)
+    try:
+        # a number of iterations, not a time limit: the same map on any machine
+        adjust_text(texts, ax=ax, expand=(1.05, 1.2), max_move=(12, 12), ensure_inside_axes=True, iter_lim=ADJUST_ITERATIONS)
+    finally:
+        np.random.set_state(state)
+    # plain segments rather than adjustText's arrows (curved patches, slow to draw)
+    start = ax.transData.transform(np.array(anchors))
+    end = ax.transData.transform(np.array([t.get_position() for t in texts]))
+    moved = np.hypot(*(end - start).T) > 6  # pixels
+    if moved.any():
+        segments = [[a, t.get_position()] for a, t, m in zip(anchors, texts, moved) if m]
+        ax.add_collection(LineCollection(segments, colors="#777777", linewidths=0.5, zorder=4.9))
 
 
 def actors_map_image(data, path: Path, *, dpi: int = 150, labels: int = 12) -> Path:
@@ -163,8 +194,8 @@ def placement_map_image(data, path: Path, *, dpi: int = 150) -> Path:
     communes = data.communes.to_crs(crs)
     communes.plot(ax=ax, color=["#c6dbef" if inside else "#f2f2ee" for inside in communes["dans_le_rayon"]],
                   edgecolor="#888888", linewidth=0.4)
-    gpd.GeoSeries(data.circle, crs="EPSG:4326").to_crs(crs).boundary.plot(ax=ax, color="#d7301f", linewidth=1.8, linestyle="--")
-    site = gpd.GeoSeries([Point(*data.site)], crs="EPSG:4326").to_crs(crs)
+    gpd.GeoSeries(data.circle, crs=settings.crs(settings.CRS_WGS84)).to_crs(crs).boundary.plot(ax=ax, color="#d7301f", linewidth=1.8, linestyle="--")
+    site = gpd.GeoSeries([Point(*data.site)], crs=settings.crs(settings.CRS_WGS84)).to_crs(crs)
     ax.scatter(site.x, site.y, marker="D", s=60, color="#d7301f", edgecolor="white", zorder=5)
     handles = [
         Patch(facecolor="#c6dbef", edgecolor="#888888", label="mairie dans le rayon"),

@@ -40,9 +40,9 @@ def display_frame(frame, tolerance_m: float):
     for zone, index in zones.groupby(zones).groups.items():
         crs = settings.crs_of_zone(zone)
         part = gpd.GeoSeries(out.geometry.loc[index], crs=out.crs).to_crs(crs)
-        part = part.simplify(tolerance_m, preserve_topology=True).to_crs(settings.CRS_WGS84)
+        part = part.simplify(tolerance_m, preserve_topology=True).to_crs(settings.crs(settings.CRS_WGS84))
         geoms.loc[index] = part.to_numpy()
-    out = out.set_geometry(gpd.GeoSeries(geoms, crs=settings.CRS_WGS84))
+    out = out.set_geometry(gpd.GeoSeries(geoms, crs=settings.crs(settings.CRS_WGS84)))
     out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), grid_size=1e-5)
     return out
 
@@ -88,12 +88,20 @@ def prepare_actors_map(
     famille: str | None = None,
     type_code: str | None = None,
     date: dt.date | None = None,
+    directory=None,
+    analysis=None,
+    polygons=None,
 ) -> ActorsMap:
-    """Load the workspace and prepare the actors map (filtered by domain, family, type)."""
+    """Load the workspace and prepare the actors map (filtered by domain, family, type).
+
+    ``directory``, ``analysis`` (a coverage analysis of every domain) and ``polygons``
+    (coverage polygons clipped for display) may be given when already computed, as
+    the diagnosis does for its several maps.
+    """
     from .annuaire import describe_coverage, filter_actors, load_directory
     from .couverture import Options, _active, analyse, coverage_polygons
 
-    directory = load_directory(workspace)
+    directory = directory or load_directory(workspace)
     territory = workspace.territory()
     actors = directory.actors
     domaine_code = vocab.vocabulary("domaines").normalize(domaine) if domaine else None
@@ -108,8 +116,8 @@ def prepare_actors_map(
     epci = epci.loc[[c for c in epci_codes if c in epci.index]]
     departements = referentiel.departements(departements=deps)
 
-    options = Options(domaines=[domaine_code] if domaine_code else None, date=date)
-    analysis = analyse(directory, options)
+    if analysis is None or (domaine_code and domaine_code not in analysis.counts.columns):
+        analysis = analyse(directory, Options(domaines=[domaine_code] if domaine_code else None, date=date))
     counts = analysis.counts[domaine_code] if domaine_code else analysis.counts["tous"]
     table = communes[["nom", "population", "zone", "geometry"]].copy()
     table["acteurs"] = counts.reindex(table.index).fillna(0).astype(int)
@@ -136,11 +144,9 @@ def prepare_actors_map(
         for items, default in zip(located["couverture_items"], located["couverture_defaut"])
     ]
 
-    x0, y0, x1, y1 = communes.total_bounds
-    margin_x, margin_y = (x1 - x0) * 0.3, (y1 - y0) * 0.3
-    polygons = coverage_polygons(workspace, clip=(x0 - margin_x, y0 - margin_y, x1 + margin_x, y1 + margin_y), directory=directory)
+    if polygons is None:
+        polygons = display_coverage_polygons(workspace, communes, directory)
     polygons = polygons[polygons["id"].isin(located.index)]
-    polygons = display_frame(polygons.assign(zone=[_zone_of(p) for p in polygons.geometry]), tolerance)
 
     active = _active(directory.relations, date or workspace.date)
     active = active[active["source"].isin(located.index) & active["cible"].isin(located.index)]
@@ -172,6 +178,17 @@ def prepare_actors_map(
         families_shown=[f for f in vocab.vocabulary("familles").codes if f in set(located["famille"])],
         notes=notes,
     )
+
+
+def display_coverage_polygons(workspace, communes, directory):
+    """Coverage areas of every actor, clipped around the territory and simplified."""
+    from .couverture import coverage_polygons
+
+    x0, y0, x1, y1 = communes.total_bounds
+    margin_x, margin_y = (x1 - x0) * 0.3, (y1 - y0) * 0.3
+    polygons = coverage_polygons(workspace, clip=(x0 - margin_x, y0 - margin_y, x1 + margin_x, y1 + margin_y), directory=directory)
+    polygons = polygons.assign(zone=[_zone_of(p) for p in polygons.geometry])
+    return display_frame(polygons, display_tolerance(len(communes)))
 
 
 def _zone_of(geometry) -> str:
@@ -209,7 +226,7 @@ def _relation_lines(relations: pd.DataFrame, actors):
                 "geometry": LineString([a, b]) if a.distance(b) > 0 else None,
             }
         )
-    frame = gpd.GeoDataFrame(rows, columns=["source", "cible", "source_nom", "cible_nom", "type", "type_libelle", "forme", "forme_libelle", "formalisation", "formalisation_libelle", "intensite", "oriente", "geometry"], geometry="geometry", crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(rows, columns=["source", "cible", "source_nom", "cible_nom", "type", "type_libelle", "forme", "forme_libelle", "formalisation", "formalisation_libelle", "intensite", "oriente", "geometry"], geometry="geometry", crs=settings.crs(settings.CRS_WGS84))
     return frame[frame.geometry.notna()]
 
 
@@ -345,9 +362,9 @@ def prepare_placement_area(site_text: str, radius_km: float, *, workspace=None) 
     (lon, lat), label = parse_site(site_text)
     zone = zone_of_point(lon, lat) or "metropole"
     crs = settings.crs_of_zone(zone)
-    site = gpd.GeoSeries([Point(lon, lat)], crs=settings.CRS_WGS84).to_crs(crs)
+    site = gpd.GeoSeries([Point(lon, lat)], crs=settings.crs(settings.CRS_WGS84)).to_crs(crs)
     circle_m = site.buffer(radius_km * 1000, quad_segs=32)
-    circle = circle_m.to_crs(settings.CRS_WGS84)
+    circle = circle_m.to_crs(settings.crs(settings.CRS_WGS84))
     all_communes = referentiel.communes(geometry=False)
     deps = sorted(set(all_communes.loc[all_communes["zone"] == zone, "departement"]))
     candidates = referentiel.communes(departements=deps)
@@ -355,7 +372,7 @@ def prepare_placement_area(site_text: str, radius_km: float, *, workspace=None) 
     metric = candidates.to_crs(crs)
     hits = metric[metric.intersects(circle_m.iloc[0])]
     inside_area = hits.geometry.intersection(circle_m.iloc[0]).area
-    mairies = gpd.GeoSeries(gpd.points_from_xy(hits["mairie_lon"], hits["mairie_lat"]), index=hits.index, crs=settings.CRS_WGS84).to_crs(crs)
+    mairies = gpd.GeoSeries(gpd.points_from_xy(hits["mairie_lon"], hits["mairie_lat"]), index=hits.index, crs=settings.crs(settings.CRS_WGS84)).to_crs(crs)
     distance = mairies.distance(site.iloc[0]) / 1000
     table = candidates.loc[hits.index, ["nom", "population", "zone", "geometry"]].copy()
     table["distance_km"] = distance.round(2)
@@ -383,7 +400,7 @@ def prepare_placement_area(site_text: str, radius_km: float, *, workspace=None) 
                 "horaires": mairies_all["mairie_horaires"],
             },
             geometry=gpd.points_from_xy(mairies_all["mairie_lon"], mairies_all["mairie_lat"]),
-            crs=settings.CRS_WGS84,
+            crs=settings.crs(settings.CRS_WGS84),
             index=pd.Index([f"mairie-{c}" for c in mairies_all.index], name="acteur"),
         )
         source = "référentiel"

@@ -309,7 +309,7 @@ def _geometric_coverage(entries, actors, communes, zone, threshold, zone_reader)
     tree = shapely.STRtree(metric)
     failed: list[tuple[int, str]] = []
     positions = np.array([pos for pos, _ in entries], dtype=np.int64)
-    points = gpd.GeoSeries(actors.geometry.iloc[positions].to_numpy(), crs="EPSG:4326").to_crs(crs).to_numpy()
+    points = gpd.GeoSeries(actors.geometry.iloc[positions].to_numpy(), crs=settings.crs(settings.CRS_WGS84)).to_crs(crs).to_numpy()
     has_point = ~(shapely.is_missing(points) | shapely.is_empty(points))
     simple, radii, complex_ = [], [], []
     for k, (position, items) in enumerate(entries):
@@ -1233,8 +1233,18 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
 
     directory = directory or load_directory(workspace)
     actors = directory.actors
-    frame = box(*clip) if clip is not None else None
     cache: dict[tuple[str, str], Any] = {}
+
+    def clipped_union(geometries):
+        """Union of polygons, each cut to the display box first (much cheaper)."""
+        geometries = np.asarray(geometries, dtype=object)
+        if clip is not None:
+            if len(geometries) > 1:
+                geometries = geometries[shapely.intersects(geometries, frame)]
+            geometries = shapely.clip_by_rect(geometries, *clip)
+        return shapely.union_all(geometries) if len(geometries) else None
+
+    frame = box(*clip) if clip is not None else None
     layers = {"epci": "epci", "departement": "departements", "region": "regions", "canton": "cantons"}
 
     def unit_shape(kind: str, value: str):
@@ -1246,7 +1256,7 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
             found = referentiel.communes(departements=[_departement_of(value)])
             shape = found.geometry.get(value)
         elif kind == "france":
-            shape = shapely.union_all(referentiel.regions().geometry.to_numpy())
+            shape = clipped_union(referentiel.regions().geometry.dropna().to_numpy())
         else:
             table = referentiel.load(layers[kind])
             shape = table.geometry.get(value)
@@ -1256,9 +1266,9 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
                 codes = unit_communes()["canton"].get(value, ())
                 deps = sorted({_departement_of(c) for c in codes})
                 found = referentiel.communes(departements=deps) if deps else None
-                shape = shapely.union_all(found.geometry.reindex(list(codes)).dropna().to_numpy()) if deps else None
-        if shape is not None and frame is not None:
-            shape = shape.intersection(frame)
+                shape = clipped_union(found.geometry.reindex(list(codes)).dropna().to_numpy()) if deps else None
+        if shape is not None and clip is not None and kind in ("commune", "epci", "departement", "region", "canton"):
+            shape = shapely.clip_by_rect(shape, *clip)
         cache[key] = shape
         return shape
 
@@ -1268,11 +1278,12 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
         parts = []
         communes_listed = [v for k, v in items if k == "commune"]
         if communes_listed:
-            deps = sorted({_departement_of(c) for c in communes_listed})
-            found = referentiel.communes(departements=deps).geometry.reindex(communes_listed).dropna()
-            if len(found):
-                union = shapely.union_all(found.to_numpy())
-                parts.append(union.intersection(frame) if frame is not None else union)
+            listed = tuple(sorted(set(communes_listed)))
+            if ("communes", listed) not in cache:
+                deps = sorted({_departement_of(c) for c in listed})
+                found = referentiel.communes(departements=deps).geometry.reindex(list(listed)).dropna()
+                cache[("communes", listed)] = clipped_union(found.to_numpy()) if len(found) else None
+            parts.append(cache[("communes", listed)])
         for kind, value in items:
             if kind == "commune":
                 continue
@@ -1282,12 +1293,12 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
                     parts.append(shape)
             elif kind == "rayon" and point is not None and not point.is_empty:
                 crs = settings.crs_of_zone(zones[position])
-                circle = gpd.GeoSeries([point], crs="EPSG:4326").to_crs(crs).buffer(max(float(value), 0.05) * 1000, quad_segs=16).to_crs("EPSG:4326")
-                parts.append(circle.iloc[0])
+                circle = gpd.GeoSeries([point], crs=settings.crs(settings.CRS_WGS84)).to_crs(crs).buffer(max(float(value), 0.05) * 1000, quad_segs=16).to_crs(settings.crs(settings.CRS_WGS84))
+                parts.append(circle.iloc[0] if clip is None else shapely.clip_by_rect(circle.iloc[0], *clip))
             elif kind == "zone":
                 try:
-                    zone_frame = gpd.read_file(workspace.resolve_path(value)).to_crs("EPSG:4326")
-                    parts.append(shapely.union_all(zone_frame.geometry.to_numpy()))
+                    zone_frame = gpd.read_file(workspace.resolve_path(value)).to_crs(settings.crs(settings.CRS_WGS84))
+                    parts.append(clipped_union(zone_frame.geometry.dropna().to_numpy()))
                 except Exception:  # noqa: BLE001 - reported by validation
                     continue
         parts = [p for p in parts if p is not None and not p.is_empty]
@@ -1304,7 +1315,7 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
                 "geometry": shapely.union_all(parts),
             }
         )
-    return gpd.GeoDataFrame(rows, columns=["id", "nom", "type", "famille", "domaines", "couverture", "geometry"], geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, columns=["id", "nom", "type", "famille", "domaines", "couverture", "geometry"], geometry="geometry", crs=settings.crs(settings.CRS_WGS84))
 
 
 def _departement_of(commune: str) -> str:

@@ -198,7 +198,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     # comparison keys of the names (see selection), computed once here
     communes["cle_nom"] = [name_key(n) for n in communes["nom"]]
     communes["cle_nom_sans_article"] = [name_key(n) for n in communes["nom_sans_article"]]
-    communes = gpd.GeoDataFrame(communes, geometry=com_geom, crs=settings.CRS_WGS84)
+    communes = gpd.GeoDataFrame(communes, geometry=com_geom, crs=settings.crs(settings.CRS_WGS84))
 
     # Town-hall point; where the source has none, a point inside the commune.
     points = mairie[is_com]
@@ -251,7 +251,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
             "departement": parents.map(communes["departement"]).to_numpy(),
         },
         geometry=geometry[infra_mask],
-        crs=settings.CRS_WGS84,
+        crs=settings.crs(settings.CRS_WGS84),
         index=pd.Index(infra_raw["code"].to_numpy(), name="code_insee"),
     )
     # A delegated commune may share its code with its parent: keep the pair unique.
@@ -333,7 +333,7 @@ def _far_from_commune(communes, limit_m: float):
     located = communes[communes.geometry.notna() & communes["mairie_lon"].notna()]
     for zone, part in located.groupby("zone"):
         crs = settings.crs_of_zone(zone)
-        points = gpd.GeoSeries(gpd.points_from_xy(part["mairie_lon"], part["mairie_lat"]), index=part.index, crs=settings.CRS_WGS84)
+        points = gpd.GeoSeries(gpd.points_from_xy(part["mairie_lon"], part["mairie_lat"]), index=part.index, crs=settings.crs(settings.CRS_WGS84))
         distance = part.geometry.to_crs(crs).distance(points.to_crs(crs), align=True)
         far.loc[distance.index[distance > limit_m]] = True
     return far
@@ -420,7 +420,7 @@ def _build_cantons(raw, geometry, communes, dep_code, commune_code):
             "composition": pd.to_numeric(src["composition"]).astype("Int64").to_numpy(),
         },
         geometry=geom,
-        crs=settings.CRS_WGS84,
+        crs=settings.crs(settings.CRS_WGS84),
         index=pd.Index(src["code"].to_numpy(), name="code_canton"),
     )
     cantons["fractions_de_communes"] = cantons["composition"].isin([2, 3, 4, 5]).to_numpy()

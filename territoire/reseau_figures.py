@@ -108,13 +108,9 @@ def partner_map(ego, path: Path, *, dpi: int = 150, title: str | None = None, so
     if notes:
         fig.text(0.01, 0.005, " ; ".join(notes), fontsize=7, color="#444444", ha="left", va="bottom")
     fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.16)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format=path.suffix.lstrip(".").lower(), dpi=dpi)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    from .carte_image import save_figure
+
+    return save_figure(fig, path, dpi=dpi)
 
 
 MEASURES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -20,6 +21,14 @@ from territoire.cli import main
 XSS = "<img src=x onerror=alert(1)>"
 
 
+def marker_rows(page: str) -> list:
+    """The actor markers written into a map page (lat, lon, icon, popup, tooltip)."""
+    rows = []
+    for match in re.finditer(r"var layer = \w+;\s*(\[)", page):
+        rows += json.JSONDecoder().raw_decode(page, match.start(1))[0]
+    return rows
+
+
 @pytest.fixture(scope="module")
 def demo_map(demo_session):
     return cartes.prepare_actors_map(demo_session, domaine="mobilite")
@@ -31,7 +40,9 @@ def test_actors_map_html_content(demo_session, demo_map):
     located = directory.actors[directory.actors.geometry.notna()]
     mobility = located[located["domaines"].map(lambda d: "mobilite" in d)]
     # one marker (with its popup) per actor shown
-    assert page.count('.bindPopup("') == len(mobility) == len(demo_map.actors)
+    rows = marker_rows(page)
+    assert len(rows) == len(mobility) == len(demo_map.actors)
+    assert sorted(r[4] for r in rows) == sorted(html.escape(n) for n in mobility["nom"])
     # layers by name
     for name in ("Couverture — Mobilité", "Intercommunalités (EPCI)", "Départements", "Acteurs"):
         assert json.dumps(name) in page  # names reach Leaflet as JSON strings
@@ -82,6 +93,11 @@ def test_placement_area_distances(demo_session):
     assert all(n.startswith("Mairie de ") for n in no_workspace.actors["nom"])
     page = placement_map_html(area, fond="aucun")
     assert "Rayon de 10" in page or "rayon de 10" in page
+    # every actor of the area is drawn, its tooltip giving its distance
+    tips = [r[4] for r in marker_rows(page)]
+    assert len(tips) == len(area.actors)
+    first = area.actors.iloc[0]
+    assert tips[0] == f"{html.escape(first['nom'])} — {str(round(first['distance_km'], 1)).replace('.', ',')} km"
 
 
 @pytest.mark.parametrize("text", ["0.72,45.18", "50,50", "Perigeux"])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lanceur : prépare tout seul l'environnement puis lance territoire.
 
-    python3 lancer.py demo      # le travail principal, sur le dossier de démonstration
+    python3 lancer.py demo      # le travail principal : le diagnostic complet de la démonstration
     python3 lancer.py tests     # la suite de tests
     python3 lancer.py ARGS...   # n'importe quelle commande « territoire ARGS... »
 
@@ -72,7 +72,12 @@ def main(argv: list[str]) -> int:
         workers = ["-n", "auto"] if "-n" not in rest else []
         return subprocess.run([str(PYTHON), "-m", "pytest", *workers, *rest], cwd=ROOT).returncode
     if command == "demo":
-        return territoire("profil", "Le Grand Périgueux", *rest)
+        # the demo workspace is copied once, then kept: the student may edit it
+        if not (ROOT / DEMO_FOLDER / "territoire.toml").exists():
+            code = territoire("demo", DEMO_FOLDER)
+            if code:
+                return code
+        return territoire("diagnostic", DEMO_FOLDER, *rest)
     return territoire(*argv)
 
 

@@ -36,14 +36,19 @@ def run_python(code: str, env: dict[str, str] | None = None) -> dict:
     return data
 
 
-def time_command(argv: list[str], repeat: int = 5) -> float:
-    """Median wall time of a command over ``repeat`` runs."""
+def command_times(argv: list[str], repeat: int = 5) -> list[float]:
+    """Wall times of a command over ``repeat`` runs."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         subprocess.run(argv, capture_output=True, check=True)
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return times
+
+
+def time_command(argv: list[str], repeat: int = 5) -> float:
+    """Median wall time of a command over ``repeat`` runs."""
+    return statistics.median(command_times(argv, repeat))
 
 
 def line(label: str, value: str, target: str = "") -> None:

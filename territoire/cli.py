@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,9 @@ def main() -> None:
 
     \b
     Pour commencer :
-      territoire profil "Le Grand Périgueux"
-      territoire profil --departement 24 --format csv
+      territoire demo                               (copie le dossier de démonstration)
+      territoire diagnostic demo-grand-perigueux    (tout le diagnostic et le rapport)
+      territoire init mon-diagnostic --territoire "Le Grand Périgueux"
     """
 
 
@@ -1045,6 +1047,56 @@ def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, 
     if ego and report.ego is None:
         click.echo(f"\nNote : « {ego} » n'a aucune relation{(' au ' + format(date, '%d/%m/%Y')) if date else ''} : pas de carte des partenaires.")
     click.echo("\nFichiers : " + ", ".join(str(p) for p in written))
+
+
+# --------------------------------------------------------------------------- diagnostic
+
+
+@main.command()
+@_DOSSIER
+@click.option("--format", "formats", default="html,docx,md", show_default=True, help="Formats du rapport, séparés par des virgules : html, docx, md.")
+@click.option("--domaines", help="Domaines analysés, séparés par des virgules (tous ceux de l'annuaire sinon).")
+@click.option("--date", "date_text", metavar="AAAA-MM-JJ", help="Date du diagnostic (celle de territoire.toml sinon) : fixe le réseau et le rapport.")
+@click.option("--fond", type=click.Choice(["osm", "ign", "aucun"]), default="osm", show_default=True, help="Fond de la carte interactive.")
+def diagnostic(dossier: Path, formats: str, domaines: str | None, date_text: str | None, fond: str) -> None:
+    """Tout le diagnostic : profil, couverture, réseau, cartes, carte des partenaires et rapport.
+
+    Le rapport est écrit dans DOSSIER/rapport/ (diagnostic.html, .docx, .md et les
+    figures) ; les tableaux dans DOSSIER/resultats/, les cartes dans DOSSIER/cartes/.
+    Relancé avec les mêmes données et la même date, il donne les mêmes fichiers.
+
+    \b
+    Exemples :
+      territoire diagnostic mon-diagnostic
+      territoire diagnostic mon-diagnostic --format docx --date 2026-10-01
+    """
+    from .diagnostic import run_diagnostic
+
+    workspace = _open(dossier)
+    result = run_diagnostic(
+        workspace,
+        formats=[f.strip().lower() for f in formats.split(",") if f.strip()],
+        domaines=_list_option(domaines),
+        date=_parse_date_option(date_text),
+        fond=fond,
+        progress=lambda message: click.echo(message),
+    )
+    report = [p for p in result.files if p.parent.name == "rapport"]
+    click.echo("")
+    if result.findings:
+        click.echo("Premiers constats (détail et sources dans le rapport) :")
+        for finding in result.findings[:4]:
+            click.echo(textwrap.fill(finding, width=100, initial_indent="  - ", subsequent_indent="    "))
+        click.echo("")
+    if report:
+        click.echo("Rapport : " + ", ".join(str(p) for p in report))
+    click.echo(f"Cartes : {workspace.path / 'cartes'} ; tableaux : {workspace.path / 'resultats'}")
+    if result.problems:
+        click.echo(f"Attention : l'annuaire contient {result.problems} erreur(s) (territoire acteurs valider {dossier}).")
+    if result.failures:
+        for name, message in result.failures.items():
+            click.echo(f"Erreur : étape « {name} » : {message}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

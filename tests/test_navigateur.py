@@ -53,7 +53,7 @@ class Page:
     """A page opened with only localhost reachable; records errors, dialogs and
     refused requests."""
 
-    def __init__(self, browser, url: str) -> None:
+    def __init__(self, browser, url: str, wait_for: str = ".leaflet-container") -> None:
         self.page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.errors: list[str] = []
         self.dialogs: list[str] = []
@@ -71,7 +71,7 @@ class Page:
 
         self.page.route("**/*", route)
         self.page.goto(url)
-        self.page.wait_for_selector(".leaflet-container")
+        self.page.wait_for_selector(wait_for)
         self.page.wait_for_timeout(300)
 
     def js(self, script: str):
@@ -208,4 +208,51 @@ def test_network_page_click_highlights_partners_and_filters(browser, server, dem
     assert errors == [] and refused == []
     ARTEFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTEFACTS / "reseau.png"))
+    page.page.close()
+
+
+@pytest.fixture(scope="module")
+def report_site(server, tmp_path_factory, referentiel_ready):
+    """The demo diagnosis, its report and maps served as they lie in the workspace."""
+    import datetime as dt
+
+    from territoire.annuaire import create_demo
+    from territoire.diagnostic import run_diagnostic
+
+    root, base = server
+    workspace = create_demo(tmp_path_factory.mktemp("rapport") / "demo")
+    assert run_diagnostic(workspace, formats=["html"], date=dt.date(2026, 10, 1)).failures == {}
+    for folder in ("rapport", "cartes"):
+        shutil.copytree(workspace.path / folder, root / "diagnostic" / folder)
+    return f"{base}/diagnostic/rapport/diagnostic.html"
+
+
+def test_report_opens_without_errors_and_its_links_work(browser, report_site):
+    page = Page(browser, report_site, wait_for="main")
+    assert page.errors == [] and page.refused == [] and page.dialogs == []
+    titles = page.js("Array.from(document.querySelectorAll('h1[id]')).map(h => h.textContent)")
+    assert titles[0].startswith("1. ") and titles[-1] == "7. Annexes" and len(titles) == 7
+    # every figure is embedded and decoded
+    sizes = page.js("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    assert len(sizes) == 5 and all(done and width > 1000 for done, width in sizes)
+    # the table of contents leads to its section
+    page.page.click("nav.sommaire a[href='#reseau']")
+    assert page.js("document.getElementById('reseau').getBoundingClientRect().top") < 50
+    # print: one A4 page per section at least, tables and figures kept whole
+    page.page.emulate_media(media="print")
+    assert page.js("getComputedStyle(document.querySelector('nav.sommaire')).display") == "none"
+    assert page.js("getComputedStyle(document.getElementById('couverture')).breakBefore") == "page"
+    pdf = page.page.pdf(format="A4")
+    assert len(__import__("re").findall(rb"/Type\s*/Page[^s]", pdf)) >= 15
+    page.page.emulate_media(media="screen")
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTEFACTS / "rapport.png"))
+    # the interactive map, linked from the report, opens offline
+    with page.page.expect_navigation():
+        page.page.click("text=Ouvrir la carte interactive des acteurs")
+    page.page.wait_for_selector(".leaflet-container .marqueur-acteur, .leaflet-container .marker-cluster")
+    assert page.page.url.endswith("/cartes/carte-acteurs.html")
+    # only the background tiles (OpenStreetMap, the diagnosis's default) need internet
+    assert page.refused and all(url.startswith("https://tile.openstreetmap.org/") for url in page.refused)
+    assert all(e.startswith("Failed to load resource") for e in page.errors)
     page.page.close()

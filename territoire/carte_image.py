@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import settings, styles  # noqa: E402
-from ._text import fmt_float, fmt_int  # noqa: E402
+from ._text import fmt_float  # noqa: E402
 
 FORMATS = ("png", "svg", "pdf")
 #: Figure size in inches (A4 landscape width minus margins).
@@ -209,7 +209,3 @@ def placement_map_image(data, path: Path, *, dpi: int = 150) -> Path:
         handles.append(Line2D([], [], marker="o", linestyle="", color="#888888", label="acteur (couleur : famille)"))
     _labels(ax, communes[communes["dans_le_rayon"]], "nom", limit=15)
     return _finish(fig, ax, source=data.source, handles=handles, path=path, dpi=dpi)
-
-
-def describe_population(value) -> str:
-    return fmt_int(value)

@@ -4,7 +4,6 @@ static images). No drawing library is imported here."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +98,7 @@ def prepare_actors_map(
     the diagnosis does for its several maps.
     """
     from .annuaire import describe_coverage, filter_actors, load_directory
-    from .couverture import Options, _active, analyse, coverage_polygons
+    from .couverture import Options, _active, analyse
 
     directory = directory or load_directory(workspace)
     territory = workspace.territory()
@@ -352,7 +351,6 @@ def parse_site(text: str) -> tuple[tuple[float, float], str]:
 def prepare_placement_area(site_text: str, radius_km: float, *, workspace=None) -> PlacementArea:
     """The area around a placement site: circle, communes within, actors within, distances."""
     import geopandas as gpd
-    import shapely
     from shapely.geometry import Point
 
     from .annuaire import load_directory, zone_of_point
@@ -420,9 +418,3 @@ def prepare_placement_area(site_text: str, radius_km: float, *, workspace=None) 
 def fmt_radius(radius_km: float) -> str:
     text = f"{radius_km:g}".replace(".", ",")
     return f"{text} km"
-
-
-def scale_hint(bounds) -> float:
-    """Rough width (km) of a bounding box in EPSG:4326."""
-    x0, y0, x1, y1 = bounds
-    return 111.32 * (x1 - x0) * math.cos(math.radians((y0 + y1) / 2))

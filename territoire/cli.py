@@ -400,7 +400,7 @@ def _field_values(fields: dict[str, Any], champs: tuple[str, ...]) -> dict[str, 
     return values
 
 
-def _print_problems(problems, *, header: bool = True) -> None:
+def _print_problems(problems) -> None:
     errors = [p for p in problems if p.gravite == "erreur"]
     warnings = [p for p in problems if p.gravite != "erreur"]
     for p in errors:
@@ -979,11 +979,9 @@ def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, 
       territoire reseau mon-diagnostic --sans cs-tilleuls
       territoire reseau mon-diagnostic --date 2024-01-01 --depuis 2023-01-01 --jusqu-a 2026-12-31
     """
-    import networkx as nx
-
     from ._io import atomic_write_text
     from .annuaire import load_directory
-    from .reseau import analyse_workspace, to_exchange_graph
+    from .reseau import analyse_workspace, write_tables
 
     workspace = _open(dossier)
     directory = load_directory(workspace)
@@ -997,11 +995,7 @@ def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, 
     maps = workspace.path / "cartes"
     maps.mkdir(exist_ok=True)
     metrics = report.metrics
-    atomic_write_text(results / "reseau_acteurs.csv", "\ufeff" + metrics.to_csv(sep=";", lineterminator="\n"))
-    exchange = to_exchange_graph(report.network, metrics)
-    nx.write_gexf(exchange, results / "reseau.gexf")
-    nx.write_graphml(exchange, results / "reseau.graphml")
-    written = [results / "reseau_acteurs.csv", results / "reseau.gexf", results / "reseau.graphml"]
+    written = write_tables(report, results)
     from .cartes import source_line
     from .reseau_figures import network_page, partner_map
 
@@ -1018,9 +1012,6 @@ def reseau(dossier: Path, ego, rayon, sans, date_text, depuis, jusqu_a, taille, 
             path = maps / f"partenaires-{report.ego.ego}.{suffix}"
             partner_map(report.ego, path, source=source)
             written.append(path)
-    if report.changes is not None:
-        atomic_write_text(results / "reseau_evolution.csv", "\ufeff" + report.changes.to_csv(sep=";", index=False, lineterminator="\n"))
-        written.append(results / "reseau_evolution.csv")
     if fmt == "json":
         data = {
             "date": date.isoformat() if date else None,

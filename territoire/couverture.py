@@ -63,9 +63,6 @@ class Coverage:
     threshold: float
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["acteur", "nom", "raison"]))
 
-    def actor_position(self) -> dict[str, int]:
-        return {a: i for i, a in enumerate(self.actor_ids)}
-
     def communes_of(self, actor: str) -> list[str]:
         row = self.covered.getrow(self.actor_ids.index(actor))
         return [self.commune_codes[j] for j in row.indices]

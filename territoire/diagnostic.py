@@ -43,7 +43,7 @@ def run_diagnostic(
     """Run the whole diagnosis of ``workspace`` and write everything into it."""
     from ._io import atomic_write_text
     from .cartes import source_line
-    from .rapport import Material, build_report
+    from .rapport import Material, build_report, domain_gaps
     from .rapport_formats import FORMATS, write_report
 
     unknown = [f for f in formats if f not in FORMATS]
@@ -96,20 +96,13 @@ def run_diagnostic(
         result.files.extend(write_tables(material.coverage, results_dir))
 
     def network_step() -> None:
-        import networkx as nx
-
-        from .reseau import analyse_workspace, to_exchange_graph
+        from .reseau import analyse_workspace, write_tables
         from .reseau_figures import network_page, partner_map
 
         _needs(material.directory, "Annuaire")
         report = analyse_workspace(material.directory, date=date, ego=workspace.settings.structure or None, radius=1)
         material.network = report
-        path = results_dir / "reseau_acteurs.csv"
-        atomic_write_text(path, "\ufeff" + report.metrics.to_csv(sep=";", lineterminator="\n"))
-        exchange = to_exchange_graph(report.network, report.metrics)
-        nx.write_gexf(exchange, results_dir / "reseau.gexf")
-        nx.write_graphml(exchange, results_dir / "reseau.graphml")
-        result.files += [path, results_dir / "reseau.gexf", results_dir / "reseau.graphml"]
+        result.files += write_tables(report, results_dir)
         if report.whole["relations"]:
             maps_dir.mkdir(exist_ok=True)
             title = workspace.settings.territoire_nom or workspace.territory().label
@@ -142,9 +135,8 @@ def run_diagnostic(
         material.figures["acteurs"] = actors_map_image(data, figures_dir / "acteurs.png")
         result.files.append(material.figures["acteurs"])
         if material.coverage is not None:
-            gaps = material.coverage.gaps
-            gaps = gaps[(gaps["valeur"] != "tous") & (gaps["communes_sans_acteur"] > 0)]
-            for code in gaps.sort_values(["population_sans_acteur", "valeur"], ascending=[False, True])["valeur"].head(COVERAGE_MAPS):
+            gaps = domain_gaps(material.coverage)
+            for code in gaps[gaps["communes_sans_acteur"] > 0]["valeur"].head(COVERAGE_MAPS):
                 domain_map = prepare_actors_map(workspace, domaine=code, **shared)
                 path = actors_map_image(domain_map, figures_dir / f"couverture-{code}.png")
                 material.figures[f"couverture-{code}"] = path

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,18 @@ class Material:
     links: dict[str, str] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     source_line: str = ""
+
+    @cached_property
+    def actor_names(self) -> dict[str, str]:
+        """Name of each actor of the directory, by identifier."""
+        actors = self.directory.actors
+        return dict(zip(actors.index, actors["nom"]))
+
+
+def domain_gaps(coverage) -> Any:
+    """Gaps of each domain, the most people left without an actor first (ties: by code)."""
+    gaps = coverage.gaps[coverage.gaps["valeur"] != "tous"]
+    return gaps.sort_values(["population_sans_acteur", "valeur"], ascending=[False, True])
 
 
 def _label(name: str, code: str | None, lower: bool = False) -> str:
@@ -189,7 +202,8 @@ def _actors(material: Material, blocks: list) -> None:
         f"(mairies, intercommunalités, département, région, préfecture) et {len(added)} ajoutés au dossier."
     )
     if len(illustrative):
-        text += f" {plural(len(illustrative), 'acteur')} est marqué « illustratif » : les informations le concernant sont inventées." if len(illustrative) == 1 else f" {len(illustrative)} acteurs sont marqués « illustratif » : les informations les concernant sont inventées."
+        marked = _count_verb(len(illustrative), "acteur", "est marqué", "sont marqués")
+        text += f" {marked} « illustratif » : les informations {'le' if len(illustrative) == 1 else 'les'} concernant sont inventées."
     blocks.append(Paragraph(text))
     if not len(added):
         blocks.append(Paragraph(
@@ -255,7 +269,7 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         "Chaque acteur couvre les communes de sa zone d'intervention déclarée. Pour un rayon ou une zone dessinée, "
         f"une commune compte comme couverte à partir de {fmt_pct(threshold, 1)} de sa surface (la commune où se trouve "
         "l'acteur l'est toujours). Une « zone blanche » est une commune qu'aucun acteur ne couvre dans un domaine.", "note"))
-    gaps = analysis.gaps[(analysis.gaps["valeur"] != "tous")].sort_values(["population_sans_acteur", "valeur"], ascending=[False, True])
+    gaps = domain_gaps(analysis)
     with_gaps = gaps[gaps["communes_sans_acteur"] > 0]
     if len(gaps):
         rows = [
@@ -294,7 +308,7 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         pairs = overlaps.groupby(["acteur_a", "acteur_b"], sort=False).agg(
             type=("type", "first"), domaines=("domaines", list), communes=("communes_partagees", "max"),
             population=("population_partagee", "max"), jaccard=("jaccard", "max")).reset_index()
-        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        actor_names = material.actor_names
         rows = [
             [f"{actor_names[r.acteur_a]} / {actor_names[r.acteur_b]}", _label("types", r.type),
              ", ".join(_label("domaines", d, True) for d in r.domaines), fmt_int(r.communes), fmt_int(r.population), fmt_float(r.jaccard, 2)]
@@ -398,7 +412,7 @@ def _network(material: Material, blocks: list) -> None:
     uncoordinated = material.coverage.uncoordinated if material.coverage is not None else None
     if uncoordinated is not None and len(uncoordinated):
         same = uncoordinated[uncoordinated["meme_type"]]
-        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        actor_names = material.actor_names
         blocks.append(Heading(2, "Chevauchements sans coordination"))
         blocks.append(Paragraph(
             f"{plural(len(uncoordinated), 'paire')} d'acteurs interviennent dans le même domaine sur les mêmes communes sans "
@@ -412,13 +426,13 @@ def _network(material: Material, blocks: list) -> None:
         blocks.append(Link("Ouvrir la page interactive du réseau", material.links["reseau"]))
 
 
-def _findings(material: Material, names: dict[str, str]) -> list[str]:
+def _findings(material: Material) -> list[str]:
     """Findings written from the data, each with its number and its source."""
     out = []
     src = "annuaire du dossier"
     if material.coverage is not None:
-        gaps = material.coverage.gaps
-        gaps = gaps[(gaps["valeur"] != "tous") & (gaps["communes_sans_acteur"] > 0)].sort_values("population_sans_acteur", ascending=False)
+        gaps = domain_gaps(material.coverage)
+        gaps = gaps[gaps["communes_sans_acteur"] > 0]
         for r in gaps.head(3).itertuples():
             out.append(
                 f"D'après l'{src}, {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants, "
@@ -427,7 +441,7 @@ def _findings(material: Material, names: dict[str, str]) -> list[str]:
             )
         same = material.coverage.uncoordinated
         same = same[same["meme_type"]] if len(same) else same
-        actor_names = dict(zip(material.directory.actors.index, material.directory.actors["nom"]))
+        actor_names = material.actor_names
         for r in same.head(2).itertuples():
             out.append(
                 f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} interviennent tous deux ({', '.join(_label('domaines', d, True) for d in r.domaines.split('|'))}) "
@@ -465,12 +479,12 @@ def _findings(material: Material, names: dict[str, str]) -> list[str]:
     return out
 
 
-def _questions(material: Material, names: dict[str, str]) -> list[tuple[str, list[str]]]:
+def _questions(material: Material) -> list[tuple[str, list[str]]]:
     """Questions for the student's own analysis (course framework), with the data's hints."""
     gap_domain = None
     if material.coverage is not None:
-        gaps = material.coverage.gaps
-        gaps = gaps[(gaps["valeur"] != "tous") & (gaps["communes_sans_acteur"] > 0)].sort_values("population_sans_acteur", ascending=False)
+        gaps = domain_gaps(material.coverage)
+        gaps = gaps[gaps["communes_sans_acteur"] > 0]
         if len(gaps):
             gap_domain = _label("domaines", gaps.iloc[0]["valeur"], True)
     structure = "votre structure de stage"
@@ -563,7 +577,7 @@ def _annexes(material: Material, blocks: list) -> None:
     relations = material.directory.relations
     blocks.append(Heading(2, "Relations"))
     if len(relations):
-        names = dict(zip(actors.index, actors["nom"]))
+        names = material.actor_names
         rows = [
             [names.get(r.source, r.source), names.get(r.cible, r.cible), _label("types_relation", r.type, True) if r.type else "",
              _label("formes", r.forme, True) if r.forme else "", _label("formalisations", r.formalisation, True) if r.formalisation else "",
@@ -594,7 +608,7 @@ def build_report(material: Material) -> Report:
     _coverage(material, blocks, names)
     _network(material, blocks)
     blocks.append(Heading(1, "5. Synthèse", "synthese"))
-    findings = _findings(material, names)
+    findings = _findings(material)
     blocks.append(Heading(2, "Constats tirés des données"))
     if findings:
         blocks.append(Bullets(findings, "constat"))
@@ -602,7 +616,7 @@ def build_report(material: Material) -> Report:
         blocks.append(Paragraph("Le dossier ne contient pas encore assez d'informations pour en tirer des constats.", "a-completer"))
     blocks.append(Heading(2, "Questions pour votre analyse"))
     blocks.append(Paragraph("Les données décrivent les acteurs et l'espace ; à vous d'analyser les dynamiques, avec ce que vous avez observé et entendu pendant le stage.", "note"))
-    for title, questions in _questions(material, names):
+    for title, questions in _questions(material):
         blocks.append(Heading(3, title))
         blocks.append(Bullets(questions, "question"))
         blocks.append(Paragraph("À compléter.", "a-completer"))

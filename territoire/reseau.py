@@ -453,6 +453,25 @@ def to_exchange_graph(network: Network, metrics: pd.DataFrame) -> nx.Graph:
     return graph
 
 
+def write_tables(report: "NetworkReport", folder) -> list:
+    """Write the network's tables into ``folder``: measures per actor (CSV), the graph
+    for Gephi (GEXF, GraphML) and, when computed, the changes over time (CSV)."""
+    from pathlib import Path
+
+    from ._io import atomic_write_text
+
+    folder = Path(folder)
+    written = [folder / "reseau_acteurs.csv", folder / "reseau.gexf", folder / "reseau.graphml"]
+    atomic_write_text(written[0], "\ufeff" + report.metrics.to_csv(sep=";", lineterminator="\n"))
+    exchange = to_exchange_graph(report.network, report.metrics)
+    nx.write_gexf(exchange, written[1])
+    nx.write_graphml(exchange, written[2])
+    if report.changes is not None:
+        written.append(folder / "reseau_evolution.csv")
+        atomic_write_text(written[-1], "\ufeff" + report.changes.to_csv(sep=";", index=False, lineterminator="\n"))
+    return written
+
+
 @dataclass
 class NetworkReport:
     """Everything ``territoire reseau`` computes."""

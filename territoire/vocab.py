@@ -54,10 +54,6 @@ class Vocabulary:
     def codes(self) -> list[str]:
         return list(self.entries)
 
-    @property
-    def label_fr(self) -> str:
-        return VOCABULARY_NAMES.get(self.name, (self.name, ""))[0]
-
     def label(self, code: str) -> str:
         """French label of ``code`` (the code itself when unknown)."""
         entry = self.entries.get(code)

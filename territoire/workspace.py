@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import WorkspaceError
-from ._io import atomic_write_text
 from .tables import DEFAULT_DIALECT, Table, read_table, table_from_records, write_table
 
 SETTINGS_FILE = "territoire.toml"
@@ -220,9 +219,6 @@ class Workspace:
         if table is not None:
             self._relations = table
         return write_table(self.relations, self.relations_path)
-
-    def save_settings(self) -> None:
-        atomic_write_text(self.path / SETTINGS_FILE, self.settings.to_toml())
 
     # -- paths
     def resolve_path(self, relative: str) -> Path:

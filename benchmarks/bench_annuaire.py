@@ -22,8 +22,8 @@ from _mesure import line, run_python  # noqa: E402
 VALIDATE = """
 import json, time, sys
 t0 = time.perf_counter()
-from territoire.workspace import Workspace
-from territoire.annuaire import load_directory
+from territoire.dossier.workspace import Workspace
+from territoire.dossier.annuaire import load_directory
 from territoire import referentiel
 referentiel.communes(geometry=False)
 t1 = time.perf_counter()
@@ -37,10 +37,11 @@ print(json.dumps({{"imports_s": t1 - t0, "load_validate_s": t2 - t1,
 
 
 def build(folder: Path, n_actors: int, n_relations: int) -> None:
-    from territoire import referentiel, vocab
-    from territoire.annuaire import create_workspace
-    from territoire.tables import table_from_records, write_table
-    from territoire.workspace import ACTOR_COLUMNS, RELATION_COLUMNS
+    from territoire import referentiel
+    from territoire.dossier import vocab
+    from territoire.sources.preremplissage import create_workspace
+    from territoire.dossier.tables import table_from_records, write_table
+    from territoire.dossier.workspace import ACTOR_COLUMNS, RELATION_COLUMNS
 
     rng = random.Random(1)
     ws = create_workspace(folder, "24", prefill=False)

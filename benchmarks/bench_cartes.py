@@ -22,8 +22,10 @@ WORK = """
 import json, time, sys
 from pathlib import Path
 import geopandas, folium, matplotlib.pyplot, shapely, scipy.sparse  # imports not timed
-from territoire import cartes, carte_html, carte_image, selection, referentiel
-from territoire.annuaire import create_demo
+from territoire import referentiel
+from territoire.referentiel import selection
+from territoire.rendu.cartes import interactive as carte_html, preparation as cartes, statique as carte_image
+from territoire.sources.preremplissage import create_demo
 referentiel.communes(geometry=False)
 ws = create_demo(Path({folder!r}) / "demo")
 out = {{}}

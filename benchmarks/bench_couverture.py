@@ -41,7 +41,8 @@ def synthetic_actors(n: int, zone_dir: Path, seed: int = 7):
     import pandas as pd
     from shapely.geometry import Point
 
-    from territoire import referentiel, vocab
+    from territoire import referentiel
+    from territoire.dossier import vocab
 
     rng = random.Random(seed)
     communes = referentiel.communes(geometry=False)
@@ -112,14 +113,15 @@ sys.path.insert(0, {here!r})
 from pathlib import Path
 import geopandas as gpd
 from bench_couverture import synthetic_actors
-from territoire import referentiel, couverture
+from territoire import referentiel
+from territoire.analyses import couverture, matrice
 zone_dir = Path({zones!r})
 communes = referentiel.communes()
 referentiel.communes(geometry=False)
 actors, relations = synthetic_actors({n}, zone_dir)
 reader = lambda name: gpd.read_file(zone_dir / name)
 t = time.perf_counter()
-cov = couverture.build_coverage(actors, communes, zone_reader=reader)
+cov = matrice.build_coverage(actors, communes, zone_reader=reader)
 t_cov = time.perf_counter() - t
 t = time.perf_counter()
 result = couverture.analyse_frames(actors, communes, relations, zone_reader=reader)
@@ -136,7 +138,8 @@ sys.path.insert(0, {here!r})
 from pathlib import Path
 import geopandas as gpd, numpy as np, pandas as pd, shapely
 from bench_couverture import synthetic_actors
-from territoire import referentiel, couverture
+from territoire import referentiel
+from territoire.analyses import couverture, matrice
 zone_dir = Path({zones!r})
 communes = referentiel.communes()
 actors, relations = synthetic_actors({n}, zone_dir)
@@ -171,7 +174,7 @@ hit = pd.concat([hit, own]).groupby(["acteur", "code_insee"], as_index=False)["s
 counts = hit[hit["share"] >= 0.5].groupby("code_insee").size().reindex(metric.index, fill_value=0)
 t_naive = time.perf_counter() - t
 t = time.perf_counter()
-cov = couverture.build_coverage(actors, communes, zone_reader=lambda name: gpd.read_file(zone_dir / name))
+cov = matrice.build_coverage(actors, communes, zone_reader=lambda name: gpd.read_file(zone_dir / name))
 ours = pd.Series(np.asarray(cov.covered.sum(axis=0)).ravel(), index=cov.commune_codes)
 t_ours = time.perf_counter() - t
 differ = int((ours.reindex(counts.index) != counts).sum())
@@ -182,8 +185,9 @@ DEMO = """
 import json, time, tempfile, statistics
 from pathlib import Path
 from territoire import referentiel
-from territoire.annuaire import create_demo, load_directory
-from territoire.couverture import analyse
+from territoire.dossier.annuaire import load_directory
+from territoire.sources.preremplissage import create_demo
+from territoire.analyses.couverture import analyse
 referentiel.communes(geometry=False)
 ws = create_demo(Path(tempfile.mkdtemp()) / "demo")
 t = time.perf_counter(); directory = load_directory(ws); t_load = time.perf_counter() - t

@@ -24,7 +24,7 @@ import json, time
 t0 = time.perf_counter()
 from pathlib import Path
 from territoire import referentiel
-from territoire.annuaire import create_demo
+from territoire.sources.preremplissage import create_demo
 from territoire.diagnostic import run_diagnostic
 referentiel.communes(geometry=False)
 ws = create_demo(Path({folder!r}) / "demo")

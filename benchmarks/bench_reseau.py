@@ -21,9 +21,11 @@ DEMO = """
 import json, time
 from pathlib import Path
 import networkx, matplotlib.pyplot, bokeh.plotting  # imports not timed
-from territoire import referentiel, reseau
-from territoire.annuaire import create_demo, load_directory
-from territoire.reseau_figures import network_page, partner_map
+from territoire import referentiel
+from territoire.analyses import reseau
+from territoire.dossier.annuaire import load_directory
+from territoire.sources.preremplissage import create_demo
+from territoire.rendu.reseau import network_page, partner_map
 referentiel.communes(geometry=False)
 ws = create_demo(Path({folder!r}) / "demo")
 directory = load_directory(ws)
@@ -47,7 +49,7 @@ LARGE = """
 import json, random, time
 import networkx as nx
 import pandas as pd
-from territoire import reseau
+from territoire.analyses import reseau
 rng = random.Random(5)
 n, m = 5000, 20000
 families = ["etat", "collectivite", "association", "essms", "emploi-insertion", "protection-sociale", "habitants"]

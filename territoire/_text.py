@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -135,3 +135,11 @@ def stable_ids(text: str) -> str:
         return mapping[token]
 
     return _RANDOM_IDS.sub(replace, text)
+
+
+
+
+def closest_ids(value: str, ids: Sequence[str], limit: int = 3) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    return [m for m, _s, _p in process.extract(value, list(ids), scorer=fuzz.WRatio, limit=limit, score_cutoff=70)]

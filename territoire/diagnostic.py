@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import TerritoireError
+from territoire._errors import TerritoireError
 
 STEPS = ("Annuaire", "Profil du territoire", "Couverture", "Réseau", "Cartes", "Rapport")
 #: Domains drawn as coverage maps in the report (those with the most people uncovered).
@@ -41,16 +41,17 @@ def run_diagnostic(
     progress: Callable[[str], None] | None = None,
 ) -> DiagnosticResult:
     """Run the whole diagnosis of ``workspace`` and write everything into it."""
-    from ._io import atomic_write_text
-    from .cartes import source_line
-    from .rapport import Material, build_report, domain_gaps
-    from .rapport_formats import FORMATS, write_report
+    from territoire._io import atomic_write_text
+    from territoire.rendu.cartes.preparation import source_line
+    from territoire.rendu.rapport.blocs import Material
+    from territoire.rendu.rapport.sections import build_report, domain_gaps
+    from territoire.rendu.rapport.formats import FORMATS, write_report
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise TerritoireError(f"format(s) inconnu(s) : {', '.join(unknown)} (choisissez parmi {', '.join(FORMATS)}).")
     if domaines:  # a misspelt domain stops everything at once, before any work
-        from .vocab import vocabulary
+        from territoire.dossier.vocab import vocabulary
 
         domaines = [vocabulary("domaines").normalize(d) for d in domaines]
     report_progress = progress or (lambda _message: None)
@@ -78,26 +79,26 @@ def run_diagnostic(
             report_progress(f"      échec : {result.failures[name]}")
 
     def directory_step() -> None:
-        from .annuaire import load_directory
+        from territoire.dossier.annuaire import load_directory
 
         material.directory = load_directory(workspace)
         result.problems = len(material.directory.errors)
 
     def profile_step() -> None:
-        from .profil import territory_profile
+        from territoire.referentiel.profil import territory_profile
 
         material.profile = territory_profile(workspace.territory())
 
     def coverage_step() -> None:
-        from .couverture import Options, analyse, write_tables
+        from territoire.analyses.couverture import Options, analyse, write_tables
 
         _needs(material.directory, "Annuaire")
         material.coverage = analyse(material.directory, Options(domaines=list(domaines) if domaines else None, date=date))
         result.files.extend(write_tables(material.coverage, results_dir))
 
     def network_step() -> None:
-        from .reseau import analyse_workspace, write_tables
-        from .reseau_figures import network_page, partner_map
+        from territoire.analyses.reseau import analyse_workspace, write_tables
+        from territoire.rendu.reseau import network_page, partner_map
 
         _needs(material.directory, "Annuaire")
         report = analyse_workspace(material.directory, date=date, ego=workspace.settings.structure or None, radius=1)
@@ -116,9 +117,9 @@ def run_diagnostic(
             result.files.append(figure)
 
     def maps_step() -> None:
-        from .carte_html import actors_map_html
-        from .carte_image import actors_map_image, boundaries_map_image
-        from .cartes import display_coverage_polygons, prepare_actors_map, prepare_boundaries_map
+        from territoire.rendu.cartes.interactive import actors_map_html
+        from territoire.rendu.cartes.statique import actors_map_image, boundaries_map_image
+        from territoire.rendu.cartes.preparation import display_coverage_polygons, prepare_actors_map, prepare_boundaries_map
 
         _needs(material.directory, "Annuaire")
         territory = workspace.territory()
@@ -126,7 +127,7 @@ def run_diagnostic(
         boundaries = prepare_boundaries_map(territory, ["communes", "cantons", "epci"])
         material.figures["territoire"] = boundaries_map_image(boundaries, figures_dir / "territoire.png")
         result.files.append(material.figures["territoire"])
-        from . import referentiel
+        from territoire import referentiel
 
         communes = referentiel.communes(departements=territory.departements).loc[list(territory.communes)]
         polygons = display_coverage_polygons(workspace, communes, material.directory)

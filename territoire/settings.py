@@ -71,3 +71,23 @@ def cache_root() -> Path:
 def referentiel_cache_dir() -> Path:
     """Cache folder of the current reference data version."""
     return cache_root() / f"{SOURCE_PACKAGE}-{source_version()}"
+
+
+
+#: Rough bounding boxes (lon_min, lat_min, lon_max, lat_max) of France and its overseas départements.
+FRANCE_BOXES = {
+    "metropole": (-5.6, 41.2, 9.8, 51.2),
+    "971": (-61.9, 15.8, -60.9, 16.6),
+    "972": (-61.3, 14.3, -60.7, 14.95),
+    "973": (-54.7, 2.0, -51.5, 5.9),
+    "974": (55.1, -21.5, 56.0, -20.8),
+    "976": (44.9, -13.1, 45.4, -12.5),
+}
+
+
+def zone_of_point(lon: float, lat: float) -> str | None:
+    """Which box of :data:`FRANCE_BOXES` contains the point (None: outside France)."""
+    for zone, (x0, y0, x1, y1) in FRANCE_BOXES.items():
+        if x0 <= lon <= x1 and y0 <= lat <= y1:
+            return zone
+    return None

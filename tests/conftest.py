@@ -23,7 +23,7 @@ def communes_fr(referentiel_ready):
 @pytest.fixture()
 def demo(tmp_path, referentiel_ready):
     """A fresh copy of the embedded demo workspace."""
-    from territoire.annuaire import create_demo
+    from territoire.sources.preremplissage import create_demo
 
     return create_demo(tmp_path / "demo")
 
@@ -31,7 +31,7 @@ def demo(tmp_path, referentiel_ready):
 @pytest.fixture(scope="session")
 def demo_session(tmp_path_factory, referentiel_ready):
     """One demo workspace shared by read-only tests."""
-    from territoire.annuaire import create_demo
+    from territoire.sources.preremplissage import create_demo
 
     return create_demo(tmp_path_factory.mktemp("demo") / "demo")
 
@@ -45,6 +45,6 @@ def write_workspace(folder, actors_csv: str, relations_csv: str = "source;cible;
     (folder / "acteurs.csv").write_text(actors_csv, encoding="utf-8")
     (folder / "relations.csv").write_text(relations_csv, encoding="utf-8")
     (folder / "zones").mkdir(exist_ok=True)
-    from territoire.workspace import Workspace
+    from territoire.dossier.workspace import Workspace
 
     return Workspace(folder)

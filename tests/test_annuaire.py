@@ -6,10 +6,21 @@ import datetime as dt
 
 import pytest
 
-from territoire import annuaire, referentiel, vocab
+from territoire import referentiel
+
+from territoire.dossier import annuaire
+
+from territoire.dossier import cellules
+
+from territoire.dossier import couvertures
+
+from territoire.dossier import edition
+
+from territoire.sources import preremplissage
+from territoire.dossier import vocab
 from territoire._errors import TerritoireError
-from territoire.annuaire import ERROR, WARNING, ValidationError
-from territoire.workspace import Workspace
+from territoire.dossier.problemes import ERROR, WARNING, ValidationError
+from territoire.dossier.workspace import Workspace
 
 from .conftest import write_workspace
 
@@ -139,7 +150,7 @@ def test_coverage_tokens_accept_codes_names_and_prefixes(tmp_path):
 
 
 def test_init_prefills_reference_actors(tmp_path):
-    ws = annuaire.create_workspace(tmp_path / "d", "Le Grand Périgueux", structure="Centre social Les Tilleuls", date=dt.date(2026, 1, 2))
+    ws = preremplissage.create_workspace(tmp_path / "d", "Le Grand Périgueux", structure="Centre social Les Tilleuls", date=dt.date(2026, 1, 2))
     assert (ws.path / "zones").is_dir()
     assert ws.settings.perimetre == ["epci:200040392"]
     assert ws.settings.date == "2026-01-02"
@@ -159,7 +170,7 @@ def test_init_prefills_reference_actors(tmp_path):
     assert ws.settings.structure == "centre-social-les-tilleuls"
     assert actors.loc["centre-social-les-tilleuls", "role"] == "interne"
     with pytest.raises(TerritoireError, match="existe déjà"):
-        annuaire.create_workspace(tmp_path / "d", "24")
+        preremplissage.create_workspace(tmp_path / "d", "24")
 
 
 def test_demo_is_rich_enough_and_valid(demo):
@@ -183,7 +194,7 @@ def test_demo_is_rich_enough_and_valid(demo):
 
 def test_update_keeps_other_rows_unknown_columns_and_order(demo):
     before = demo.actors.frame.copy()
-    annuaire.update_actor(demo, "epicerie-toulon", {"telephone": "05 53 00 00 00", "priorite_stage": "basse"})
+    edition.update_actor(demo, "epicerie-toulon", {"telephone": "05 53 00 00 00", "priorite_stage": "basse"})
     after = Workspace(demo.path).actors.frame
     assert list(after.columns) == list(before.columns)
     assert after["id"].tolist() == before["id"].tolist()
@@ -196,10 +207,10 @@ def test_update_keeps_other_rows_unknown_columns_and_order(demo):
 
 def test_add_refuses_errors_and_accepts_good_rows(demo):
     with pytest.raises(ValidationError) as info:
-        annuaire.add_actor(demo, {"nom": "Nouvelle", "type": "ASSO", "commune": "Perigeux"})
+        edition.add_actor(demo, {"nom": "Nouvelle", "type": "ASSO", "commune": "Perigeux"})
     assert "Périgueux" in str(info.value)
     assert "nouvelle" not in Workspace(demo.path).actors.get("id").tolist()
-    ident, warnings = annuaire.add_actor(demo, {"nom": "Nouvelle association", "type": "ASSO", "commune": "Périgueux", "domaines": "mobilité"})
+    ident, warnings = edition.add_actor(demo, {"nom": "Nouvelle association", "type": "ASSO", "commune": "Périgueux", "domaines": "mobilité"})
     assert ident == "nouvelle-association"
     actor = annuaire.load_directory(Workspace(demo.path)).actors.loc[ident]
     assert actor["domaines"] == ("mobilite",)
@@ -207,9 +218,9 @@ def test_add_refuses_errors_and_accepts_good_rows(demo):
 
 def test_delete_protects_relations(demo):
     with pytest.raises(TerritoireError, match="relation"):
-        annuaire.delete_actor(demo, "epicerie-toulon")
+        edition.delete_actor(demo, "epicerie-toulon")
     relations_before = len(demo.relations.frame)
-    removed = annuaire.delete_actor(demo, "epicerie-toulon", with_relations=True)
+    removed = edition.delete_actor(demo, "epicerie-toulon", with_relations=True)
     ws = Workspace(demo.path)
     assert "epicerie-toulon" not in ws.actors.get("id").tolist()
     assert len(ws.relations.frame) == relations_before - removed
@@ -217,27 +228,27 @@ def test_delete_protects_relations(demo):
 
 
 def test_add_and_delete_relation(demo):
-    annuaire.add_relation(demo, {"source": "ehpad-vergt", "cible": "msp-vergt", "type": "convention", "forme": "initiative"})
+    edition.add_relation(demo, {"source": "ehpad-vergt", "cible": "msp-vergt", "type": "convention", "forme": "initiative"})
     ws = Workspace(demo.path)
     assert ws.relations.frame.iloc[-1]["source"] == "ehpad-vergt"
     with pytest.raises(ValidationError, match="inconnu"):
-        annuaire.add_relation(ws, {"source": "ehpad-vergt", "cible": "personne", "type": "convention"})
-    assert annuaire.delete_relations(Workspace(demo.path), "ehpad-vergt", "msp-vergt") == 1
+        edition.add_relation(ws, {"source": "ehpad-vergt", "cible": "personne", "type": "convention"})
+    assert edition.delete_relations(Workspace(demo.path), "ehpad-vergt", "msp-vergt") == 1
 
 
 def test_parse_date_forms():
-    assert annuaire.parse_date("2024-03-01") == dt.date(2024, 3, 1)
-    assert annuaire.parse_date("01/03/2024") == dt.date(2024, 3, 1)
-    assert annuaire.parse_date("2024") == dt.date(2024, 1, 1)
-    assert annuaire.parse_date("2024", end=True) == dt.date(2024, 12, 31)
-    assert annuaire.parse_date("2024-02", end=True) == dt.date(2024, 2, 29)
-    assert annuaire.parse_date("") is None
+    assert cellules.parse_date("2024-03-01") == dt.date(2024, 3, 1)
+    assert cellules.parse_date("01/03/2024") == dt.date(2024, 3, 1)
+    assert cellules.parse_date("2024") == dt.date(2024, 1, 1)
+    assert cellules.parse_date("2024", end=True) == dt.date(2024, 12, 31)
+    assert cellules.parse_date("2024-02", end=True) == dt.date(2024, 2, 29)
+    assert cellules.parse_date("") is None
     with pytest.raises(ValueError):
-        annuaire.parse_date("hier")
+        cellules.parse_date("hier")
 
 
 def test_describe_coverage_in_words():
-    text = annuaire.describe_coverage([("epci", "200040392"), ("rayon", 7.5)])
+    text = couvertures.describe_coverage([("epci", "200040392"), ("rayon", 7.5)])
     assert text == "Communauté d'agglomération Le Grand Périgueux, rayon de 7,5 km"
-    assert annuaire.describe_coverage([("departement", "24")]) == "département de la Dordogne"
-    assert annuaire.describe_coverage([("commune", "24322"), ("commune", "24053")]) == "2 communes"
+    assert couvertures.describe_coverage([("departement", "24")]) == "département de la Dordogne"
+    assert couvertures.describe_coverage([("commune", "24322"), ("commune", "24053")]) == "2 communes"

@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from territoire import cartes, selection
-from territoire.annuaire import add_actor, load_directory
-from territoire.carte_html import actors_map_html, boundaries_map_html, placement_map_html
-from territoire.carte_image import FIGSIZE, actors_map_image, boundaries_map_image, placement_map_image
+from territoire.rendu.cartes import preparation as cartes
+from territoire.referentiel import selection
+from territoire.dossier.edition import add_actor
+from territoire.dossier.annuaire import load_directory
+from territoire.rendu.cartes.interactive import actors_map_html, boundaries_map_html, placement_map_html
+from territoire.rendu.cartes.statique import FIGSIZE, actors_map_image, boundaries_map_image, placement_map_image
 from territoire.cli import main
 
 XSS = "<img src=x onerror=alert(1)>"

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from territoire.cli import main
-from territoire.workspace import Workspace
+from territoire.dossier.workspace import Workspace
 
 
 @pytest.fixture()

@@ -12,9 +12,21 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
-from territoire import couverture, referentiel
-from territoire.annuaire import load_directory
-from territoire.workspace import Workspace
+from territoire import referentiel
+
+from territoire.analyses import chevauchements
+
+from territoire.analyses import contours
+
+from territoire.analyses import couverture
+
+from territoire.analyses import distances
+
+from territoire.analyses import matrice
+
+from territoire.analyses import zones_blanches
+from territoire.dossier.annuaire import load_directory
+from territoire.dossier.workspace import Workspace
 
 from .conftest import write_workspace
 
@@ -66,7 +78,7 @@ def test_codes_radius_and_shares_on_squares():
         "coin": (10.001, 10.001, [("rayon", 5.0)], "ASSO", ["mobilite"]),  # at the shared corner, in B
         "zero": (15, 5, [("rayon", 0.0)], "ASSO", ["mobilite"]),          # in D
     })
-    cov = couverture.build_coverage(actors, communes)
+    cov = matrice.build_coverage(actors, communes)
     pairs = cov.pairs().set_index(["acteur", "commune"])
     assert set(cov.communes_of("code")) == {"A", "C", "D"}
     assert pairs.loc[("code", "C"), "part"] == 1.0
@@ -86,7 +98,7 @@ def test_codes_radius_and_shares_on_squares():
 def test_threshold_is_an_option():
     communes = _squares()
     actors = _actors({"coin": (10.001, 10.001, [("rayon", 5.0)], "ASSO", [])})
-    low = couverture.build_coverage(actors, communes, threshold=0.1)
+    low = matrice.build_coverage(actors, communes, threshold=0.1)
     assert set(low.communes_of("coin")) == {"A", "B", "C", "D"}
 
 
@@ -96,10 +108,10 @@ def test_counts_and_gaps_add_up():
         "a": (5, 15, [("commune", "A")], "ASSO", ["sante"]),
         "b": (15, 15, [("commune", "A"), ("commune", "B")], "ASSO", ["sante", "mobilite"]),
     })
-    cov = couverture.build_coverage(actors, communes)
-    counts = couverture.counts_by(cov, actors, "domaines")
+    cov = matrice.build_coverage(actors, communes)
+    counts = zones_blanches.counts_by(cov, actors, "domaines")
     assert counts.loc["A", "sante"] == 2 and counts.loc["B", "sante"] == 1 and counts.loc["C", "sante"] == 0
-    gaps = couverture.gaps(counts, communes).set_index("valeur")
+    gaps = zones_blanches.gaps(counts, communes).set_index("valeur")
     assert gaps.loc["sante", "communes_sans_acteur"] == 2
     assert gaps.loc["sante", "population_sans_acteur"] == 300 + 400
     for value in gaps.index:
@@ -113,9 +125,9 @@ def test_overlaps_are_symmetric_with_jaccard():
         "y": (15, 5, [("commune", "B"), ("commune", "D"), ("commune", "C")], "ASSO", ["sante"]),
         "z": (5, 5, [("commune", "C")], "CS", ["sante"]),  # another type: no overlap with x, y
     }
-    forward = couverture.overlaps(couverture.build_coverage(_actors(specs), communes), _actors(specs), communes)
+    forward = chevauchements.overlaps(matrice.build_coverage(_actors(specs), communes), _actors(specs), communes)
     reverse_specs = dict(reversed(list(specs.items())))
-    backward = couverture.overlaps(couverture.build_coverage(_actors(reverse_specs), communes), _actors(reverse_specs), communes)
+    backward = chevauchements.overlaps(matrice.build_coverage(_actors(reverse_specs), communes), _actors(reverse_specs), communes)
     assert len(forward) == 1
     row = forward.iloc[0]
     assert (row["acteur_a"], row["acteur_b"]) == ("x", "y")
@@ -130,8 +142,8 @@ def test_distances_match_a_hand_computation_in_lambert93():
         "near": (12, 3, [("commune", "D")], "ASSO", ["sante"]),
         "far": (1, 19, [("commune", "A"), ("commune", "B"), ("commune", "C"), ("commune", "D")], "ASSO", ["sante"]),
     })
-    cov = couverture.build_coverage(actors, communes)
-    detail, summary = couverture.distances(cov, actors, communes)
+    cov = matrice.build_coverage(actors, communes)
+    detail, summary = distances.distances(cov, actors, communes)
     detail = detail.set_index("code_insee")
     to_l93 = Transformer.from_crs(4326, 2154, always_xy=True)
     for code in "ABCD":
@@ -156,12 +168,12 @@ def test_departement_wide_actor_covers_exactly_its_communes(tmp_path):
     directory = load_directory(ws)
     territory = ws.territory()
     communes = referentiel.communes(departements=territory.departements)
-    cov = couverture.build_coverage(directory.actors, communes)
+    cov = matrice.build_coverage(directory.actors, communes)
     expected = set(referentiel.communes(departements=["24"], geometry=False).index)
     assert set(cov.communes_of("caf")) == expected
     assert cov.communes_of("asso") == ["24322"]
-    counts = couverture.counts_by(cov, directory.actors, "type")
-    gaps = couverture.gaps(counts, communes).set_index("valeur")
+    counts = zones_blanches.counts_by(cov, directory.actors, "type")
+    gaps = zones_blanches.gaps(counts, communes).set_index("valeur")
     total = int(communes["population"].fillna(0).sum())
     assert gaps.loc["CAF", "population_sans_acteur"] + gaps.loc["CAF", "population_couverte"] == total
     assert gaps.loc["CAF", "communes_sans_acteur"] == len(communes) - len(expected)
@@ -230,7 +242,7 @@ def test_demo_tables_written(demo_analysis, tmp_path):
 
 
 def test_coverage_polygons_for_maps(demo_session):
-    polygons = couverture.coverage_polygons(demo_session).set_index("id")
+    polygons = contours.coverage_polygons(demo_session).set_index("id")
     caf = polygons.loc["caf-24"].geometry
     dordogne = referentiel.departements(departements=["24"]).loc["24"].geometry
     assert caf.symmetric_difference(dordogne).area < 1e-6 * dordogne.area

@@ -7,8 +7,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from territoire import annuaire, echanges
-from territoire.workspace import Workspace
+from territoire.dossier import echanges
+from territoire.rendu import exports
+from territoire.sources import preremplissage
+from territoire.dossier.workspace import Workspace
 
 
 def _frames(exchange_or_ws):
@@ -20,7 +22,7 @@ def _frames(exchange_or_ws):
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "geojson", "gpkg"])
 def test_import_export_import_keeps_everything(demo, tmp_path, suffix):
     first = tmp_path / f"annuaire.{suffix}"
-    echanges.export_directory(demo, first)
+    exports.export_directory(demo, first)
     read = echanges.read_exchange(first)
     actors, relations = _frames(read)
     original_actors, original_relations = _frames(demo)
@@ -28,11 +30,11 @@ def test_import_export_import_keeps_everything(demo, tmp_path, suffix):
     pd.testing.assert_frame_equal(relations, original_relations)
     assert "priorite_stage" in actors.columns  # the student's own column
 
-    empty = annuaire.create_workspace(tmp_path / "vide", "200040392", prefill=False)
+    empty = preremplissage.create_workspace(tmp_path / "vide", "200040392", prefill=False)
     report = echanges.import_directory(empty, first)
     assert report.added == len(original_actors) and report.relations_added == len(original_relations)
     second = tmp_path / f"encore.{suffix}"
-    echanges.export_directory(Workspace(empty.path), second)
+    exports.export_directory(Workspace(empty.path), second)
     again_actors, again_relations = _frames(echanges.read_exchange(second))
     pd.testing.assert_frame_equal(again_actors, original_actors)
     pd.testing.assert_frame_equal(again_relations, original_relations)
@@ -40,7 +42,7 @@ def test_import_export_import_keeps_everything(demo, tmp_path, suffix):
 
 def test_import_twice_adds_nothing_and_update_replaces(demo, tmp_path):
     path = tmp_path / "a.xlsx"
-    echanges.export_directory(demo, path)
+    exports.export_directory(demo, path)
     report = echanges.import_directory(demo, path)
     assert report.added == 0 and len(report.skipped) == len(demo.actors.frame)
     assert report.relations_added == 0
@@ -51,7 +53,7 @@ def test_geopackage_layers_open_in_gis(demo, tmp_path):
     import pyogrio
 
     path = tmp_path / "annuaire.gpkg"
-    echanges.export_directory(demo, path)
+    exports.export_directory(demo, path)
     layers = dict(pyogrio.list_layers(path))
     assert layers["acteurs"] == "Point"
     assert layers["relations"] == "LineString"
@@ -64,7 +66,7 @@ def test_unknown_format_is_refused(demo, tmp_path):
     from territoire._errors import WorkspaceError
 
     with pytest.raises(WorkspaceError, match="format"):
-        echanges.export_directory(demo, tmp_path / "a.docx")
+        exports.export_directory(demo, tmp_path / "a.docx")
 
 
 def test_wheel_ships_the_demo_and_schemas(tmp_path):

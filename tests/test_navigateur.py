@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from territoire import cartes
-from territoire.annuaire import add_actor
-from territoire.carte_html import actors_map_html
+from territoire.rendu.cartes import preparation as cartes
+from territoire.dossier.edition import add_actor
+from territoire.rendu.cartes.interactive import actors_map_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFACTS = Path(__file__).parent / "artefacts"
@@ -179,9 +179,9 @@ FIND_NODE = """(ident) => {
 
 
 def test_network_page_click_highlights_partners_and_filters(browser, server, demo_session):
-    from territoire import reseau
-    from territoire.annuaire import load_directory
-    from territoire.reseau_figures import network_page
+    from territoire.analyses import reseau
+    from territoire.dossier.annuaire import load_directory
+    from territoire.rendu.reseau import network_page
 
     root, base = server
     directory = load_directory(demo_session)
@@ -216,7 +216,7 @@ def report_site(server, tmp_path_factory, referentiel_ready):
     """The demo diagnosis, its report and maps served as they lie in the workspace."""
     import datetime as dt
 
-    from territoire.annuaire import create_demo
+    from territoire.sources.preremplissage import create_demo
     from territoire.diagnostic import run_diagnostic
 
     root, base = server

@@ -18,14 +18,16 @@ from click.testing import CliRunner
 
 from territoire import referentiel
 from territoire._text import fmt_float, fmt_int, plural, stable_ids
-from territoire.annuaire import add_actor, add_relation, create_demo, create_workspace, load_directory
+from territoire.dossier.edition import add_actor, add_relation
+from territoire.sources.preremplissage import create_demo, create_workspace
+from territoire.dossier.annuaire import load_directory
 from territoire.cli import main
-from territoire.couverture import Options, analyse
+from territoire.analyses.couverture import Options, analyse
 from territoire.diagnostic import STEPS, run_diagnostic
-from territoire.profil import territory_profile
-from territoire.rapport_formats import md_escape
-from territoire.reseau import analyse_workspace
-from territoire.vocab import vocabulary
+from territoire.referentiel.profil import territory_profile
+from territoire.rendu.rapport.formats import md_escape
+from territoire.analyses.reseau import analyse_workspace
+from territoire.dossier.vocab import vocabulary
 
 DATE = dt.date(2026, 10, 1)
 SECTIONS = [
@@ -223,7 +225,7 @@ def test_network_section_has_the_measures_and_the_partner_map(analyses, report_m
     ego = network.ego
     assert ego is not None and md_escape(ego.name) in section
     groups = ego.by_category()
-    from territoire.reseau import CATEGORY_LABELS
+    from territoire.analyses.reseau import CATEGORY_LABELS
 
     for category, members in groups.items():
         if not members:
@@ -409,12 +411,12 @@ def test_user_text_comes_out_as_text(tmp_path, referentiel_ready):
 
 
 def test_a_failing_step_is_reported_and_the_rest_is_written(tmp_path, referentiel_ready, monkeypatch):
-    import territoire.reseau
+    import territoire.analyses.reseau
 
     def broken(*args, **kwargs):
         raise ValueError("panne simulée")
 
-    monkeypatch.setattr(territoire.reseau, "analyse_workspace", broken)
+    monkeypatch.setattr(territoire.analyses.reseau, "analyse_workspace", broken)
     workspace = create_demo(tmp_path / "demo")
     messages = []
     result = run_diagnostic(workspace, date=DATE, progress=messages.append)

@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from territoire import referentiel, settings
+from territoire.referentiel.source import format_horaires
 
 from .facts import DEPARTEMENTS, REGIONS
 
@@ -172,8 +173,8 @@ def test_interrupted_build_leaves_no_cache(tmp_path, monkeypatch):
 
 def test_format_horaires():
     raw = '[["lundi","vendredi",[["08:30:00","12:00:00"],["13:30:00","17:00:00"]]],["samedi","samedi",[["09:00:00","12:00:00"]]]]'
-    assert referentiel.format_horaires(raw) == (
+    assert format_horaires(raw) == (
         "du lundi au vendredi : 8h30–12h00, 13h30–17h00 ; samedi : 9h00–12h00"
     )
-    assert referentiel.format_horaires("") == ""
-    assert referentiel.format_horaires("pas du json") == ""
+    assert format_horaires("") == ""
+    assert format_horaires("pas du json") == ""

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from territoire import reseau
+from territoire.analyses import reseau
 from territoire._errors import TerritoireError
-from territoire.annuaire import load_directory
+from territoire.dossier.annuaire import load_directory
 from territoire.cli import main
 
 from .conftest import write_workspace
@@ -207,7 +207,7 @@ def test_cli_reseau_outputs(demo_session, tmp_path):
 
 
 def test_cli_reseau_on_a_workspace_without_relations(tmp_path, referentiel_ready):
-    from territoire.annuaire import create_workspace
+    from territoire.sources.preremplissage import create_workspace
 
     workspace = create_workspace(tmp_path / "vide", "Le Grand Périgueux", date=dt.date(2026, 10, 1))
     directory = load_directory(workspace)
@@ -222,7 +222,7 @@ def test_cli_reseau_on_a_workspace_without_relations(tmp_path, referentiel_ready
 
 
 def test_network_page_is_offline_and_in_french(demo_session):
-    from territoire.reseau_figures import network_page
+    from territoire.rendu.reseau import network_page
 
     directory = load_directory(demo_session)
     net = reseau.build_graph(directory.actors, directory.relations)

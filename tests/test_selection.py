@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from territoire import referentiel
-from territoire._errors import (
-    AmbiguousNameError,
-    SpecError,
-    UnknownCodeError,
-    UnknownNameError,
-    WrongKindError,
-)
-from territoire.selection import resolve, resolve_token, split_list
+from territoire._errors import AmbiguousNameError, SpecError, UnknownCodeError, UnknownNameError, WrongKindError
+from territoire.referentiel.selection import resolve, resolve_token, split_list
 
 from .facts import DEPARTEMENTS
 

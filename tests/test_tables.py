@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from territoire import tables
-from territoire.annuaire import Context, parse_actors
-from territoire.selection import resolve
-from territoire.workspace import ACTOR_ALIASES, ACTOR_COLUMNS
+from territoire.dossier import tables
+from territoire.dossier.acteurs import Context, parse_actors
+from territoire.referentiel.selection import resolve
+from territoire.dossier.workspace import ACTOR_ALIASES, ACTOR_COLUMNS
 
 FRENCH_EXCEL = (
     "id;Nom;Type;Commune;Latitude;Longitude;Téléphone;Ma colonne;;\r\n"

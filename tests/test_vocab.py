@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from territoire import vocab
+from territoire.dossier import vocab
 from territoire._errors import VocabularyError
 
 NATIONAL_THEMES = {

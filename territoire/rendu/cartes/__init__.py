@@ -1,0 +1,2 @@
+"""Maps: prepared once (:mod:`.preparation`), drawn as interactive HTML
+(:mod:`.interactive`) or as static images (:mod:`.statique`)."""

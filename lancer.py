@@ -38,7 +38,7 @@ def ensure_environment() -> None:
         say("création de l'environnement virtuel .venv…")
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             sys.exit(
                 f"Impossible de créer l'environnement virtuel ({exc}). "
                 "Sous Debian ou Ubuntu : sudo apt install python3-venv"

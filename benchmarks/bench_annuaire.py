@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _mesure import line, run_python  # noqa: E402
+from _mesure import line, run_python
 
 VALIDATE = """
 import json, time, sys
@@ -39,9 +39,9 @@ print(json.dumps({{"imports_s": t1 - t0, "load_validate_s": t2 - t1,
 def build(folder: Path, n_actors: int, n_relations: int) -> None:
     from territoire import referentiel
     from territoire.dossier import vocab
-    from territoire.sources.preremplissage import create_workspace
     from territoire.dossier.tables import table_from_records, write_table
     from territoire.dossier.workspace import ACTOR_COLUMNS, RELATION_COLUMNS
+    from territoire.sources.preremplissage import create_workspace
 
     rng = random.Random(1)
     ws = create_workspace(folder, "24", prefill=False)

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _mesure import line, run_python  # noqa: E402
+from _mesure import line, run_python
 
 HERE = str(Path(__file__).parent)
 
@@ -79,7 +79,7 @@ def synthetic_actors(n: int, zone_dir: Path, seed: int = 7):
             "latitude": float(row["mairie_lat"]) + rng.uniform(-0.01, 0.01),
         })
     frame = pd.DataFrame(rows)
-    actors = gpd.GeoDataFrame(frame, geometry=[Point(x, y) for x, y in zip(frame["longitude"], frame["latitude"])], crs=4326)
+    actors = gpd.GeoDataFrame(frame, geometry=[Point(x, y) for x, y in zip(frame["longitude"], frame["latitude"], strict=True)], crs=4326)
     actors.index = pd.Index(actors["id"], name="acteur")
     m = len(actors)
     rel = pd.DataFrame({

@@ -16,8 +16,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _mesure import command_times, line, run_python  # noqa: E402
-import statistics  # noqa: E402
+import statistics
+
+from _mesure import command_times, line, run_python
 
 RUN = """
 import json, time

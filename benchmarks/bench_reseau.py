@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _mesure import line, run_python  # noqa: E402
+from _mesure import line, run_python
 
 DEMO = """
 import json, time

@@ -79,7 +79,7 @@ def fmt_int(value: object) -> str:
     number = _number(value)
     if number is None:
         return "n.d."
-    return f"{int(round(number)):,}".replace(",", "\u202f")
+    return f"{round(number):,}".replace(",", "\u202f")
 
 
 def fmt_float(value: object, digits: int = 1) -> str:

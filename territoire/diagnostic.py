@@ -44,8 +44,8 @@ def run_diagnostic(
     from territoire._io import atomic_write_text
     from territoire.rendu.cartes.preparation import source_line
     from territoire.rendu.rapport.blocs import Material
-    from territoire.rendu.rapport.sections import build_report, domain_gaps
     from territoire.rendu.rapport.formats import FORMATS, write_report
+    from territoire.rendu.rapport.sections import build_report, domain_gaps
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -70,7 +70,7 @@ def run_diagnostic(
             action()
         except TerritoireError as exc:
             result.failures[name] = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a failing step must not stop the others
+        except Exception as exc:
             result.failures[name] = f"erreur inattendue ({type(exc).__name__} : {exc})"
             if os.environ.get("TERRITOIRE_DEBUG", "") not in ("", "0"):  # the detail, for a bug report
                 traceback.print_exc()
@@ -118,8 +118,12 @@ def run_diagnostic(
 
     def maps_step() -> None:
         from territoire.rendu.cartes.interactive import actors_map_html
+        from territoire.rendu.cartes.preparation import (
+            display_coverage_polygons,
+            prepare_actors_map,
+            prepare_boundaries_map,
+        )
         from territoire.rendu.cartes.statique import actors_map_image, boundaries_map_image
-        from territoire.rendu.cartes.preparation import display_coverage_polygons, prepare_actors_map, prepare_boundaries_map
 
         _needs(material.directory, "Annuaire")
         territory = workspace.territory()
@@ -154,7 +158,7 @@ def run_diagnostic(
         result.files.extend(write_report(report, report_dir, formats))
 
     actions = (directory_step, profile_step, coverage_step, network_step, maps_step, report_step)
-    for number, (name, action) in enumerate(zip(STEPS, actions), start=1):
+    for number, (name, action) in enumerate(zip(STEPS, actions, strict=True), start=1):
         step(number, name, action)
     return result
 

@@ -6,7 +6,7 @@ Nothing here does any work at import time.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def zone_of_departement(code_departement: str) -> str:
     return code_departement if code_departement in CRS_OUTRE_MER else "metropole"
 
 
-@lru_cache(maxsize=None)
+@cache
 def crs(code: str):
     """The :class:`pyproj.CRS` of an authority code, made once: each creation reads the
     EPSG database (about a millisecond), which adds up over many reprojections."""

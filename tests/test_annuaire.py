@@ -7,20 +7,11 @@ import datetime as dt
 import pytest
 
 from territoire import referentiel
-
-from territoire.dossier import annuaire
-
-from territoire.dossier import cellules
-
-from territoire.dossier import couvertures
-
-from territoire.dossier import edition
-
-from territoire.sources import preremplissage
-from territoire.dossier import vocab
 from territoire._errors import TerritoireError
+from territoire.dossier import annuaire, cellules, couvertures, edition, vocab
 from territoire.dossier.problemes import ERROR, WARNING, ValidationError
 from territoire.dossier.workspace import Workspace
+from territoire.sources import preremplissage
 
 from .conftest import write_workspace
 
@@ -210,7 +201,7 @@ def test_add_refuses_errors_and_accepts_good_rows(demo):
         edition.add_actor(demo, {"nom": "Nouvelle", "type": "ASSO", "commune": "Perigeux"})
     assert "Périgueux" in str(info.value)
     assert "nouvelle" not in Workspace(demo.path).actors.get("id").tolist()
-    ident, warnings = edition.add_actor(demo, {"nom": "Nouvelle association", "type": "ASSO", "commune": "Périgueux", "domaines": "mobilité"})
+    ident, _warnings = edition.add_actor(demo, {"nom": "Nouvelle association", "type": "ASSO", "commune": "Périgueux", "domaines": "mobilité"})
     assert ident == "nouvelle-association"
     actor = annuaire.load_directory(Workspace(demo.path)).actors.loc[ident]
     assert actor["domaines"] == ("mobilite",)

@@ -12,13 +12,22 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from territoire.rendu.cartes import preparation as cartes
-from territoire.referentiel import selection
-from territoire.dossier.edition import add_actor
-from territoire.dossier.annuaire import load_directory
-from territoire.rendu.cartes.interactive import actors_map_html, boundaries_map_html, placement_map_html
-from territoire.rendu.cartes.statique import FIGSIZE, actors_map_image, boundaries_map_image, placement_map_image
 from territoire.cli import main
+from territoire.dossier.annuaire import load_directory
+from territoire.dossier.edition import add_actor
+from territoire.referentiel import selection
+from territoire.rendu.cartes import preparation as cartes
+from territoire.rendu.cartes.interactive import (
+    actors_map_html,
+    boundaries_map_html,
+    placement_map_html,
+)
+from territoire.rendu.cartes.statique import (
+    FIGSIZE,
+    actors_map_image,
+    boundaries_map_image,
+    placement_map_image,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -52,7 +52,7 @@ def test_add_modify_delete_cycle(run, demo):
     result = run("acteurs", "modifier", demo.path, "epicerie-du-bourg", "--telephone", "05 53 00 00 09")
     assert result.exit_code == 0
     listed = json.loads(run("acteurs", "lister", demo.path, "--commune", "Vergt", "--format", "json").output)
-    mine = [a for a in listed if a["id"] == "epicerie-du-bourg"][0]
+    mine = next(a for a in listed if a["id"] == "epicerie-du-bourg")
     assert mine["telephone"] == "05 53 00 00 09"
     assert mine["domaines"] == "equipement-et-alimentation"
     assert mine["localisation"] == "mairie de la commune"

@@ -13,18 +13,14 @@ from pyproj import Transformer
 from shapely.geometry import Point, box
 
 from territoire import referentiel
-
-from territoire.analyses import chevauchements
-
-from territoire.analyses import contours
-
-from territoire.analyses import couverture
-
-from territoire.analyses import distances
-
-from territoire.analyses import matrice
-
-from territoire.analyses import zones_blanches
+from territoire.analyses import (
+    chevauchements,
+    contours,
+    couverture,
+    distances,
+    matrice,
+    zones_blanches,
+)
 from territoire.dossier.annuaire import load_directory
 from territoire.dossier.workspace import Workspace
 

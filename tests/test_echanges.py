@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from territoire.dossier import echanges
+from territoire.dossier.workspace import Workspace
 from territoire.rendu import exports
 from territoire.sources import preremplissage
-from territoire.dossier.workspace import Workspace
 
 
 def _frames(exchange_or_ws):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from territoire.rendu.cartes import preparation as cartes
 from territoire.dossier.edition import add_actor
+from territoire.rendu.cartes import preparation as cartes
 from territoire.rendu.cartes.interactive import actors_map_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -216,8 +216,8 @@ def report_site(server, tmp_path_factory, referentiel_ready):
     """The demo diagnosis, its report and maps served as they lie in the workspace."""
     import datetime as dt
 
-    from territoire.sources.preremplissage import create_demo
     from territoire.diagnostic import run_diagnostic
+    from territoire.sources.preremplissage import create_demo
 
     root, base = server
     workspace = create_demo(tmp_path_factory.mktemp("rapport") / "demo")

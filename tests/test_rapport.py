@@ -18,16 +18,16 @@ from click.testing import CliRunner
 
 from territoire import referentiel
 from territoire._text import fmt_float, fmt_int, plural, stable_ids
-from territoire.dossier.edition import add_actor, add_relation
-from territoire.sources.preremplissage import create_demo, create_workspace
-from territoire.dossier.annuaire import load_directory
-from territoire.cli import main
 from territoire.analyses.couverture import Options, analyse
+from territoire.analyses.reseau import analyse_workspace
+from territoire.cli import main
 from territoire.diagnostic import STEPS, run_diagnostic
+from territoire.dossier.annuaire import load_directory
+from territoire.dossier.edition import add_actor, add_relation
+from territoire.dossier.vocab import vocabulary
 from territoire.referentiel.profil import territory_profile
 from territoire.rendu.rapport.formats import md_escape
-from territoire.analyses.reseau import analyse_workspace
-from territoire.dossier.vocab import vocabulary
+from territoire.sources.preremplissage import create_demo, create_workspace
 
 DATE = dt.date(2026, 10, 1)
 SECTIONS = [
@@ -144,7 +144,7 @@ def test_all_sections_in_every_format(diagnosed, report_html, report_md):
 
     workspace, _ = diagnosed
     assert list(html_sections(report_html)) == SECTIONS
-    assert [t for t in md_sections(report_md)] == SECTIONS
+    assert list(md_sections(report_md)) == SECTIONS
     document = Document(str(workspace.path / "rapport" / "diagnostic.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == SECTIONS
@@ -184,7 +184,7 @@ def test_actors_section_counts_by_family_type_and_domain(analyses, report_md):
 
 def test_coverage_section_has_gaps_overlaps_and_distances(analyses, report_md):
     coverage = analyses["coverage"]
-    names = dict(zip(analyses["directory"].actors.index, analyses["directory"].actors["nom"]))
+    names = dict(zip(analyses["directory"].actors.index, analyses["directory"].actors["nom"], strict=True))
     section = md_sections(report_md)[SECTIONS[2]]
     rows = md_table_rows(section)
     by_label = {}
@@ -220,7 +220,7 @@ def test_network_section_has_the_measures_and_the_partner_map(analyses, report_m
     rows = {r[0]: r for r in md_table_rows(section)}
     top = network.metrics.sort_values(["degre", "intermediarite"], ascending=False).iloc[0]
     assert rows[md_escape(top["nom"])][1:3] == [fmt_int(top["degre"]), fmt_float(top["intermediarite"], 2)]
-    formalised = {k: v for k, v in whole["par_formalisation"].items()}
+    formalised = dict(whole["par_formalisation"].items())
     assert rows["Formalisation"] and sum(int(r[2]) for r in md_table_rows(section) if r[0] == "Formalisation") == sum(formalised.values())
     ego = network.ego
     assert ego is not None and md_escape(ego.name) in section
@@ -285,7 +285,7 @@ def test_docx_round_trips_with_headings_tables_figures_and_captions(diagnosed, r
     figure_captions = [c for c in captions if c.startswith("Figure ")]
     assert [c.split(" :")[0] for c in figure_captions] == [f"Figure {i}" for i in range(1, 6)]
     assert len([c for c in captions if c.startswith("Tableau ")]) == len(document.tables)
-    assert document.core_properties.created == dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
+    assert document.core_properties.created == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     assert document.core_properties.title == workspace.settings.titre
     # the annexes (wide tables) are on landscape pages
     assert document.sections[0].orientation == WD_ORIENT.PORTRAIT

@@ -50,7 +50,7 @@ def test_all_101_departements_and_18_regions_match_official_facts():
         assert deps.at[code, "region"] == region
         assert deps.at[code, "nb_communes"] > 0
     regions = referentiel.regions(geometry=False)
-    assert dict(zip(regions.index, regions["nom"])) == REGIONS
+    assert dict(zip(regions.index, regions["nom"], strict=True)) == REGIONS
 
 
 def test_departement_and_region_names_with_charniere():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import networkx as nx
@@ -10,10 +11,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from territoire.analyses import reseau
 from territoire._errors import TerritoireError
-from territoire.dossier.annuaire import load_directory
+from territoire.analyses import reseau
+from territoire.dossier.relations import relations_on
 from territoire.cli import main
+from territoire.dossier.annuaire import load_directory
 
 from .conftest import write_workspace
 
@@ -63,7 +65,7 @@ def test_star():
 
 def test_path():
     ids = ["a", "b", "c", "d", "e"]
-    net = reseau.build_graph(_actors(ids), _relations(zip(ids, ids[1:])))
+    net = reseau.build_graph(_actors(ids), _relations(itertools.pairwise(ids)))
     m = reseau.actor_metrics(net)
     # c lies on 4 of the 6 shortest paths between other actors, b on 3
     assert m.at["c", "intermediarite"] == pytest.approx(4 / 6, abs=1e-4)
@@ -163,7 +165,7 @@ def test_demo_partners_in_the_four_categories(demo_session, demo_report):
 
 
 def test_demo_scenario_without_the_most_central_actor(demo_session, demo_report):
-    directory, most_central, report = demo_report
+    _directory, most_central, report = demo_report
     assert most_central == demo_session.settings.structure  # designed: the placement structure
     scenario = report.scenario
     assert {"tilleuls-familles", "tilleuls-jeunes", "tilleuls-benevoles", "collectif-toulon"} <= set(scenario.newly_isolated)
@@ -213,7 +215,7 @@ def test_cli_reseau_on_a_workspace_without_relations(tmp_path, referentiel_ready
     directory = load_directory(workspace)
     relations = directory.relations
     assert relations.empty and relations["valide"].dtype == bool
-    assert reseau.relations_on(relations, dt.date(2026, 10, 1)).columns.tolist() == relations.columns.tolist()
+    assert relations_on(relations, dt.date(2026, 10, 1)).columns.tolist() == relations.columns.tolist()
     result = CliRunner().invoke(main, ["reseau", str(workspace.path)])
     assert result.exit_code == 0, result.output
     assert "Aucune relation en cours dans relations.csv" in result.output

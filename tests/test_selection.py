@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from territoire import referentiel
-from territoire._errors import AmbiguousNameError, SpecError, UnknownCodeError, UnknownNameError, WrongKindError
+from territoire._errors import (
+    AmbiguousNameError,
+    SpecError,
+    UnknownCodeError,
+    UnknownNameError,
+    WrongKindError,
+)
 from territoire.referentiel.selection import resolve, resolve_token, split_list
 
 from .facts import DEPARTEMENTS

@@ -8,8 +8,8 @@ import pytest
 
 from territoire.dossier import tables
 from territoire.dossier.acteurs import Context, parse_actors
-from territoire.referentiel.selection import resolve
 from territoire.dossier.workspace import ACTOR_ALIASES, ACTOR_COLUMNS
+from territoire.referentiel.selection import resolve
 
 FRENCH_EXCEL = (
     "id;Nom;Type;Commune;Latitude;Longitude;Téléphone;Ma colonne;;\r\n"

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
 from territoire.analyses.matrice import Coverage, dimension_values
-
-
+from territoire.dossier.relations import relations_on
 
 # --------------------------------------------------------------------------- overlaps
 
@@ -21,10 +22,10 @@ def _groups(actors, ids: Sequence[str], keys: Sequence[str]) -> dict[tuple, list
     groups: dict[tuple, list[int]] = {}
     subset = actors.reindex(list(ids))
     values = [dimension_values(subset, key).tolist() for key in keys]
-    for position, per_key in enumerate(zip(*values)):
+    for position, per_key in enumerate(zip(*values, strict=True)):
         combos: list[tuple] = [()]
         for options in per_key:
-            combos = [c + (v,) for c in combos for v in options]
+            combos = [(*c, v) for c in combos for v in options]
         for combo in combos:
             groups.setdefault(combo, []).append(position)
     return groups
@@ -166,16 +167,6 @@ def shared_codes(matrix, a: np.ndarray, b: np.ndarray, codes: np.ndarray, shared
     return out.tolist()
 
 
-def _active(relations: pd.DataFrame, date: dt.date | None) -> pd.DataFrame:
-    """Valid relations in force on ``date`` (all valid relations when None)."""
-    rel = relations[relations["valide"]]
-    if date is None:
-        return rel
-    start_ok = rel["debut"].map(lambda d: d is None or d <= date)
-    end_ok = rel["fin"].map(lambda d: d is None or d >= date)
-    return rel[start_ok & end_ok]
-
-
 def uncoordinated_overlaps(
     coverage: Coverage,
     actors,
@@ -205,11 +196,11 @@ def uncoordinated_overlaps(
     width = np.int64(len(kept_ids))
     key = pairs.a * width + pairs.b
     # relations in force, as keys of the same form
-    active = _active(relations, date)
+    active = relations_on(relations, date)
     where = {a: i for i, a in enumerate(kept_ids)}
     linked = [
         min(where[s], where[c]) * width + max(where[s], where[c])
-        for s, c in zip(active["source"].tolist(), active["cible"].tolist())
+        for s, c in zip(active["source"].tolist(), active["cible"].tolist(), strict=True)
         if s in where and c in where
     ]
     unlinked = ~np.isin(key, np.asarray(linked, dtype=np.int64))
@@ -231,7 +222,7 @@ def uncoordinated_overlaps(
             "acteur_a": np.where(swap, ids_array[b], ids_array[a]),
             "acteur_b": np.where(swap, ids_array[a], ids_array[b]),
             "meme_type": types[a] == types[b],
-            "domaines": ["|".join(sorted(domain_names[s:e])) for s, e in zip(starts, ends)],
+            "domaines": ["|".join(sorted(domain_names[s:e])) for s, e in zip(starts, ends, strict=True)],
             "communes_partagees": pairs.shared[pick],
             "population_partagee": pairs.population[pick],
             "jaccard": pairs.jaccard[pick],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+
 import numpy as np
+
 from territoire import settings
 from territoire.analyses.matrice import ADMIN_KINDS, actor_zone_array
-
 
 
 def coverage_polygons(workspace, *, clip=None, directory=None):
@@ -22,8 +23,8 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
     from shapely.geometry import box
 
     from territoire import referentiel
-    from territoire.dossier.couvertures import describe_coverage
     from territoire.dossier.annuaire import load_directory
+    from territoire.dossier.couvertures import describe_coverage
 
     directory = directory or load_directory(workspace)
     actors = directory.actors
@@ -68,7 +69,7 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
 
     zones = actor_zone_array(actors)
     rows = []
-    for position, (ident, items, point) in enumerate(zip(actors.index, actors["couverture_items"], actors.geometry)):
+    for position, (ident, items, point) in enumerate(zip(actors.index, actors["couverture_items"], actors.geometry, strict=True)):
         parts = []
         communes_listed = [v for k, v in items if k == "commune"]
         if communes_listed:
@@ -93,7 +94,7 @@ def coverage_polygons(workspace, *, clip=None, directory=None):
                 try:
                     zone_frame = gpd.read_file(workspace.resolve_path(value)).to_crs(settings.crs(settings.CRS_WGS84))
                     parts.append(clipped_union(zone_frame.geometry.dropna().to_numpy()))
-                except Exception:  # noqa: BLE001 - reported by validation
+                except Exception:
                     continue
         parts = [p for p in parts if p is not None and not p.is_empty]
         if not parts:

@@ -8,15 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 import pandas as pd
+
 from territoire.analyses.chevauchements import overlaps, uncoordinated_overlaps
 from territoire.analyses.decoupages import boundary_splits, crossing_sectors
 from territoire.analyses.densite import offer_density
 from territoire.analyses.distances import DEFAULT_DISTANCES, distances
-from territoire.analyses.matrice import Coverage, DEFAULT_THRESHOLD, ZoneReader, build_coverage
+from territoire.analyses.matrice import DEFAULT_THRESHOLD, Coverage, ZoneReader, build_coverage
 from territoire.analyses.zones_blanches import counts_by, gaps
-
-
 
 # --------------------------------------------------------------------------- workspace level
 

@@ -4,11 +4,11 @@ EPCI or cantons, and sectors of different institutions that cut across each othe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
 import numpy as np
 import pandas as pd
+
 from territoire._text import plural
-
-
 
 # --------------------------------------------------------------------------- boundaries
 
@@ -16,7 +16,7 @@ from territoire._text import plural
 def sectors(actors) -> dict[str, set[str]]:
     """Sectors: actors whose coverage is an explicit list of at least two communes."""
     out = {}
-    for ident, items in zip(actors.index.tolist(), actors["couverture_items"].tolist()):
+    for ident, items in zip(actors.index.tolist(), actors["couverture_items"].tolist(), strict=True):
         if len(items) >= 2 and all(k == "commune" for k, _ in items):
             out[ident] = {v for _, v in items}
     return out
@@ -54,7 +54,7 @@ def boundary_splits(
     sector_matrix = sparse.csr_matrix(
         (np.ones(len(rows_idx), dtype=np.int32), (rows_idx, cols_idx)), shape=(len(ids), len(position))
     )
-    names = dict(zip(actors.index.tolist(), actors["nom"].tolist()))
+    names = dict(zip(actors.index.tolist(), actors["nom"].tolist(), strict=True))
     frames = []
     for level, kind, table in (("EPCI", "epci", epci), ("canton", "canton", cantons)):
         if kind == "epci":
@@ -73,7 +73,7 @@ def boundary_splits(
         inside = (sector_matrix @ membership_matrix).tocoo()
         split = inside.data < sizes[inside.col]
         sector_at, unit_at, count = inside.row[split], inside.col[split], inside.data[split]
-        unit_names = dict(zip(table.index.tolist(), table["nom"].tolist()))
+        unit_names = dict(zip(table.index.tolist(), table["nom"].tolist(), strict=True))
         labels = [unit_names.get(u, u) for u in unit_codes[unit_at]]
         frame = pd.DataFrame(
             {
@@ -90,7 +90,7 @@ def boundary_splits(
     out.insert(1, "nom", out["acteur"].map(names))
     out["phrase"] = [
         f"le secteur « {n} » couvre {k} des {t} communes de : {u if lv == 'EPCI' else 'canton ' + u}"
-        for n, k, t, u, lv in zip(out["nom"], out["communes_couvertes"], out["communes_total"], out["unite"], out["niveau"])
+        for n, k, t, u, lv in zip(out["nom"], out["communes_couvertes"], out["communes_total"], out["unite"], out["niveau"], strict=True)
     ]
     order = {a: i for i, a in enumerate(ids)}
     out = out.assign(_o=out["acteur"].map(order)).sort_values(["_o", "niveau", "code"], kind="stable").drop(columns="_o")
@@ -108,7 +108,7 @@ def crossing_sectors(actors, *, territory: Iterable[str] | None = None, public_o
 
     sets = sectors(actors)
     if public_only:
-        status = dict(zip(actors.index.tolist(), actors["statut"].tolist()))
+        status = dict(zip(actors.index.tolist(), actors["statut"].tolist(), strict=True))
         sets = {a: s for a, s in sets.items() if status.get(a) == "public"}
     if territory is not None:
         territory = set(territory)
@@ -125,10 +125,10 @@ def crossing_sectors(actors, *, territory: Iterable[str] | None = None, public_o
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     types = actors["type"].reindex(ids).to_numpy()
-    names = dict(zip(actors.index.tolist(), actors["nom"].tolist()))
-    families = dict(zip(actors.index.tolist(), actors["famille"].tolist()))
+    names = dict(zip(actors.index.tolist(), actors["nom"].tolist(), strict=True))
+    families = dict(zip(actors.index.tolist(), actors["famille"].tolist(), strict=True))
     rows = []
-    for i, j, n in zip(shared.row, shared.col, shared.data):
+    for i, j, n in zip(shared.row, shared.col, shared.data, strict=True):
         if types[i] == types[j] or n >= sizes[i] or n >= sizes[j]:
             continue  # same institution, or one sector inside the other
         a, b = ids[i], ids[j]

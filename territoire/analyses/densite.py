@@ -4,9 +4,8 @@ inhabitants, by family and domain."""
 from __future__ import annotations
 
 import pandas as pd
+
 from territoire.analyses.matrice import dimension_values
-
-
 
 # --------------------------------------------------------------------------- density
 

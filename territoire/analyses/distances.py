@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+
 import numpy as np
 import pandas as pd
+
 from territoire import settings
 from territoire.analyses.matrice import Coverage, actor_zone_array, dimension_values, membership
 
@@ -76,7 +78,7 @@ def distances(
         ay_full = np.full(len(ids), np.nan)
         ax_full[a_pos], ay_full[a_pos] = ax, ay
         zone_cov = covered[:, c_pos].tocsr()
-        for j, value in enumerate(values):
+        for j in range(len(values)):
             of_value = carries[:, j]
             chosen = np.flatnonzero(of_value & a_mask)
             nearest_d = np.full(len(c_pos), np.nan)

@@ -8,9 +8,10 @@ shapes for one actor, use their union and shapely.
 from __future__ import annotations
 
 from typing import Any
-import numpy as np
-from territoire import settings
 
+import numpy as np
+
+from territoire import settings
 
 
 def _in_threads(function, a: np.ndarray, b: np.ndarray, chunk: int = 20_000) -> np.ndarray:
@@ -21,7 +22,7 @@ def _in_threads(function, a: np.ndarray, b: np.ndarray, chunk: int = 20_000) -> 
 
     if len(a) <= chunk:
         return function(a, b)
-    bounds = list(range(0, len(a), chunk)) + [len(a)]
+    bounds = [*list(range(0, len(a), chunk)), len(a)]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         parts = list(pool.map(lambda k: function(a[bounds[k]:bounds[k + 1]], b[bounds[k]:bounds[k + 1]]), range(len(bounds) - 1)))
     return np.concatenate(parts)
@@ -89,7 +90,7 @@ def circle_intersection_area(
     return np.abs(np.bincount(pair, weights=area, minlength=len(polygon)))
 
 
-def _geometric_coverage(entries, actors, communes, zone, threshold, zone_reader):
+def geometric_coverage(entries, actors, communes, zone, threshold, zone_reader):
     """Shares of the communes of one CRS zone inside each actor's radius or zone.
 
     A single radius uses the exact circle/polygon area (:func:`circle_intersection_area`);
@@ -158,7 +159,7 @@ def _geometric_coverage(entries, actors, communes, zone, threshold, zone_reader)
                     if value not in zone_cache:
                         try:
                             zone_cache[value] = shapely.union_all(zone_reader(value).to_crs(crs).geometry.to_numpy())
-                        except Exception as exc:  # noqa: BLE001 - reported, the rest goes on
+                        except Exception as exc:
                             zone_cache[value] = exc
                     if isinstance(zone_cache[value], Exception):
                         failed.append((positions[k], f"fichier de zone illisible ({value}) : {zone_cache[value]}"))

@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
 import pandas as pd
-from territoire import settings
-from territoire.analyses.geometrie import _geometric_coverage
 
+from territoire import settings
+from territoire.analyses.geometrie import geometric_coverage
 
 #: Share of a commune's area a radius or a zone must cover for the commune to count.
 DEFAULT_THRESHOLD = 0.5
@@ -82,7 +83,7 @@ def unit_members(all_communes: pd.DataFrame, commune_codes: Sequence[str]) -> Ca
         codes = inside[kind].fillna("").astype(str).to_numpy()
         order = np.argsort(codes, kind="stable")
         keys, starts = np.unique(codes[order], return_index=True)
-        bounds = list(starts) + [len(order)]
+        bounds = [*list(starts), len(order)]
         groups[kind] = {k: pos[order[bounds[i]:bounds[i + 1]]] for i, k in enumerate(keys)}
     cantons = inside["cantons"].str.split("|").explode()
     cantons = cantons[cantons != ""]
@@ -90,7 +91,7 @@ def unit_members(all_communes: pd.DataFrame, commune_codes: Sequence[str]) -> Ca
     canton_pos = position.reindex(cantons.index).to_numpy()
     order = np.argsort(canton_codes, kind="stable")
     keys, starts = np.unique(canton_codes[order], return_index=True)
-    bounds = list(starts) + [len(order)]
+    bounds = [*list(starts), len(order)]
     groups["canton"] = {k: canton_pos[order[bounds[i]:bounds[i + 1]]] for i, k in enumerate(keys)}
     everything = np.arange(len(commune_codes), dtype=np.int32)
     empty = np.zeros(0, dtype=np.int32)
@@ -114,7 +115,7 @@ def actor_zone_array(actors) -> np.ndarray:
     lons = actors["longitude"].to_numpy(dtype=float, na_value=np.nan)
     lats = actors["latitude"].to_numpy(dtype=float, na_value=np.nan)
     zones = []
-    for dep, lon, lat in zip(deps, lons, lats):
+    for dep, lon, lat in zip(deps, lons, lats, strict=True):
         if isinstance(dep, str) and dep:
             zones.append(settings.zone_of_departement(dep))
         elif np.isfinite(lon) and np.isfinite(lat):
@@ -155,7 +156,7 @@ def build_coverage(
     actor_zones = actor_zone_array(actors)
     names = actors["nom"].tolist()
     by_unit: dict[tuple[str, str], list[int]] = {}
-    for position, (ident, items) in enumerate(zip(actor_ids, actors["couverture_items"].tolist())):
+    for position, (ident, items) in enumerate(zip(actor_ids, actors["couverture_items"].tolist(), strict=True)):
         if not items:
             excluded.append((ident, names[position], "couverture vide ou non reconnue"))
             continue
@@ -178,7 +179,7 @@ def build_coverage(
             flags.append(np.ones(len(found) * len(holders_array), dtype=bool))
     if geometric:
         for zone, entries in geometric.items():
-            r, c, p, f, failed = _geometric_coverage(entries, actors, communes, zone, threshold, zone_reader)
+            r, c, p, f, failed = geometric_coverage(entries, actors, communes, zone, threshold, zone_reader)
             rows.append(r)
             cols.append(c)
             parts.append(p)

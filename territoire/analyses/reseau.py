@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from territoire.dossier import vocab
+from territoire.dossier.relations import relations_on
 
 REFERENCE_SOURCE = "référentiel"
 #: Practical categories of partners of a structure, in display order.
@@ -46,17 +46,6 @@ SEED = 42
 #: Above this many actors, betweenness and closeness are estimated from a sample.
 APPROXIMATION_THRESHOLD = 2000
 SAMPLE_SIZE = 400
-
-
-def relations_on(relations: pd.DataFrame, date: dt.date | None) -> pd.DataFrame:
-    """Valid relations in force on ``date`` (started, and not ended before it)."""
-    # boolean arrays with .loc: an empty object column would select columns instead
-    rel = relations.loc[relations["valide"].astype(bool).to_numpy()]
-    if date is None:
-        return rel
-    started = np.array([d is None or d <= date for d in rel["debut"]], dtype=bool)
-    not_ended = np.array([d is None or d >= date for d in rel["fin"]], dtype=bool)
-    return rel.loc[started & not_ended]
 
 
 def parse_removal(text: str, actor_ids: Iterable[str]) -> tuple[str, Any]:
@@ -108,10 +97,10 @@ def build_graph(
     pairs = {frozenset(p) for p in without_relations}
     rel = rel[~rel["source"].isin(removed) & ~rel["cible"].isin(removed)]
     if pairs:
-        rel = rel[[frozenset((a, b)) not in pairs for a, b in zip(rel["source"], rel["cible"])]]
+        rel = rel[[frozenset((a, b)) not in pairs for a, b in zip(rel["source"], rel["cible"], strict=True)]]
     linked = set(rel["source"]) | set(rel["cible"])
     nodes = [
-        ident for ident, source in zip(actors.index, actors["source"])
+        ident for ident, source in zip(actors.index, actors["source"], strict=True)
         if ident not in removed and (ident in linked or source != REFERENCE_SOURCE)
     ]
     left_out = [ident for ident in actors.index if ident not in removed and ident not in set(nodes)]
@@ -320,11 +309,11 @@ def ego_network(network: Network, ego: str, *, radius: int = 1) -> Ego:
         raise TerritoireError(f"« {ego} » n'est pas dans le réseau (identifiant inconnu, ou acteur sans relation).")
     rel = network.relations
     mine = rel[(rel["source"] == ego) | (rel["cible"] == ego)].copy()
-    mine["partenaire"] = [c if s == ego else s for s, c in zip(mine["source"], mine["cible"])]
+    mine["partenaire"] = [c if s == ego else s for s, c in zip(mine["source"], mine["cible"], strict=True)]
     rows = []
     for partner, part in mine.groupby("partenaire"):
         types = {t for t in part["type"] if t}
-        towards = {t for t, s in zip(part["type"], part["source"]) if t and s == partner}
+        towards = {t for t, s in zip(part["type"], part["source"], strict=True) if t and s == partner}
         data = graph.nodes[partner]
         forms = sorted({f for f in part["forme"] if f})
         formal = "convention" if (part["formalisation"] == "convention").any() else (
@@ -428,7 +417,7 @@ def changes_between(relations: pd.DataFrame, start: dt.date, end: dt.date) -> pd
     began = rel["debut"].map(lambda d: d is not None and start <= d <= end)
     ended = rel["fin"].map(lambda d: d is not None and start <= d <= end)
     rows = []
-    for row, b, e in zip(rel.itertuples(), began, ended):
+    for row, b, e in zip(rel.itertuples(), began, ended, strict=True):
         if b:
             rows.append({"evenement": "début", "date": row.debut, "source": row.source, "cible": row.cible, "type": row.type, "objet": row.objet})
         if e:
@@ -441,7 +430,7 @@ def to_exchange_graph(network: Network, metrics: pd.DataFrame) -> nx.Graph:
     """Graph with plain attributes only (strings, numbers), ready for GEXF/GraphML."""
     graph = nx.Graph()
     for node, data in network.graph.nodes(data=True):
-        attributes = {k: v for k, v in data.items()}
+        attributes = dict(data.items())
         if node in metrics.index:
             for column in ("degre", "degre_pondere", "intermediarite", "proximite_harmonique", "k_coeur"):
                 attributes[column] = float(metrics.at[node, column])
@@ -453,7 +442,7 @@ def to_exchange_graph(network: Network, metrics: pd.DataFrame) -> nx.Graph:
     return graph
 
 
-def write_tables(report: "NetworkReport", folder) -> list:
+def write_tables(report: NetworkReport, folder) -> list:
     """Write the network's tables into ``folder``: measures per actor (CSV), the graph
     for Gephi (GEXF, GraphML) and, when computed, the changes over time (CSV)."""
     from pathlib import Path

@@ -4,10 +4,11 @@ population that no actor of a domain, type or public covers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
-from territoire.analyses.matrice import Coverage, dimension_values, membership
 
+from territoire.analyses.matrice import Coverage, dimension_values, membership
 
 
 def counts_by(coverage: Coverage, actors, dimension: str = "domaines", values: Iterable[str] | None = None) -> pd.DataFrame:

@@ -47,7 +47,7 @@ class FrenchGroup(click.Group):
             # output piped into a command that stopped reading (head, less…): stop quietly
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
             raise click.exceptions.Exit(0) from None
-        except Exception as exc:  # noqa: BLE001 - last resort: never a traceback for users
+        except Exception as exc:
             if _debug():
                 raise
             raise click.ClickException(

@@ -11,19 +11,24 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import pandas as pd
+
 from territoire import referentiel, settings
-from territoire.dossier import vocab
 from territoire._errors import SpecError
 from territoire._text import name_key, slugify
+from territoire.dossier import vocab
+from territoire.dossier.cellules import EMAIL, nullable, parse_date, split_cell
+from territoire.dossier.couvertures import (
+    check_zone_file,
+    default_coverage,
+    parse_coverage_token,
+    workspace_file,
+)
+from territoire.dossier.problemes import ERROR, WARNING, Problem
 from territoire.dossier.tables import Table, parse_decimal
 from territoire.dossier.workspace import ACTORS_FILE, Workspace
-from territoire.dossier.cellules import _EMAIL, _nullable, parse_date, split_cell
-from territoire.dossier.couvertures import _default_coverage, _workspace_file, check_zone_file, parse_coverage_token
-from territoire.dossier.problemes import ERROR, Problem, WARNING
 from territoire.settings import zone_of_point
-
-
 
 # --------------------------------------------------------------------------- context
 
@@ -118,7 +123,7 @@ class Parsed:
         return [p for p in self.problems if p.gravite == WARNING]
 
 
-def _vocabulary_code(vocabulary, column: str, value: str, problem) -> str | None:
+def vocabulary_code(vocabulary, column: str, value: str, problem) -> str | None:
     """Code of ``value`` in ``vocabulary``; an unknown value is an error of ``column``."""
     code = vocabulary.lookup(value)
     if code is None:
@@ -126,185 +131,219 @@ def _vocabulary_code(vocabulary, column: str, value: str, problem) -> str | None
     return code
 
 
-def parse_actors(table: Table, context: Context | None = None, *, file_name: str = ACTORS_FILE) -> Parsed:
-    """Typed actors (GeoDataFrame of points, EPSG:4326) and every problem found."""
-    import geopandas as gpd
+_ACTOR_VOCABULARIES = ("familles", "types", "statuts", "domaines", "publics", "roles", "niveaux_reseau")
 
-    context = context or Context()
-    problems: list[Problem] = []
-    vocabularies = {name: vocab.vocabulary(name) for name in ("familles", "types", "statuts", "domaines", "publics", "roles", "niveaux_reseau")}
-    facts = referentiel.commune_facts()
-    resolve_commune = _CommuneResolver(context)
-    cells = {name: table.get(name).fillna("").astype(str).tolist() for name in table.known or ()}
 
-    def cell(name: str, i: int) -> str:
-        column = cells.get(name)
-        return column[i].strip() if column is not None else ""
+class _ActorRows:
+    """Reads the rows of an actors table one at a time.
 
-    rows: list[dict[str, Any]] = []
-    seen_ids: dict[str, int] = {}
-    n = len(table.frame)
-    for i in range(n):
-        line = table.line_of(i)
-        row_problems: list[Problem] = []
+    What every row needs (vocabularies, commune facts, the commune resolver, the
+    table's cells by column) is prepared once; :meth:`parse` then turns row ``i`` into
+    a typed record, appending its problems (in the order of the columns a student
+    reads) to :attr:`problems`.
+    """
 
-        def problem(gravite, column, value, message, fix="", *, _line=line, _bucket=row_problems):
-            _bucket.append(Problem(gravite, file_name, _line, column, value, message, fix))
+    def __init__(self, table: Table, context: Context, file_name: str) -> None:
+        self.table = table
+        self.context = context
+        self.file_name = file_name
+        self.vocabularies = {name: vocab.vocabulary(name) for name in _ACTOR_VOCABULARIES}
+        self.facts = referentiel.commune_facts()
+        self.resolve_commune = _CommuneResolver(context)
+        self.cells = {name: table.get(name).fillna("").astype(str).tolist() for name in table.known or ()}
+        self.seen_ids: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        # state of the row being read
+        self.i = 0
+        self.line: int | None = None
+        self.row_problems: list[Problem] = []
 
-        nom = cell("nom", i)
-        ident = cell("id", i)
-        if not nom:
-            problem(ERROR, "nom", "", "le nom de l'acteur est vide", "écrivez le nom de la structure")
-        if not ident:
-            ident = slugify(nom) if nom else f"ligne-{line or i + 2}"
-            problem(WARNING, "id", "", f"identifiant vide : « {ident} » est utilisé", "écrivez un identifiant court et stable (lettres, chiffres, tirets)")
-        if ident in seen_ids:
-            problem(ERROR, "id", ident, f"identifiant « {ident} » déjà utilisé ligne {seen_ids[ident]}", "donnez un identifiant unique à chaque acteur")
-            ident = f"{ident}~{i + 1}"
-        else:
-            seen_ids[ident] = line or i + 2
+    # -- helpers for the current row
+    def cell(self, name: str) -> str:
+        column = self.cells.get(name)
+        return column[self.i].strip() if column is not None else ""
 
-        def one(name: str, column: str) -> str | None:
-            value = cell(column, i)
-            return _vocabulary_code(vocabularies[name], column, value, problem) if value else None
+    def problem(self, gravite: str, column: str, value: str, message: str, fix: str = "") -> None:
+        self.row_problems.append(Problem(gravite, self.file_name, self.line, column, value, message, fix))
 
-        def many(name: str, column: str) -> tuple[str, ...]:
-            codes = []
-            for value in split_cell(cell(column, i)):
-                code = _vocabulary_code(vocabularies[name], column, value, problem)
-                if code is not None and code not in codes:
-                    codes.append(code)
-            return tuple(codes)
+    def one(self, name: str, column: str) -> str | None:
+        value = self.cell(column)
+        return vocabulary_code(self.vocabularies[name], column, value, self.problem) if value else None
 
-        type_code = one("types", "type")
-        famille = one("familles", "famille") or (vocab.default_family(type_code) if type_code else None)
-        if not cell("type", i) and nom:
-            problem(WARNING, "type", "", "type de structure non renseigné", "territoire vocabulaire types")
-        statut = (
-            one("statuts", "statut")
-            or (vocabularies["types"].get(type_code, "statut") if type_code else None)
-            or (vocabularies["familles"].get(famille, "statut") if famille else None)
-        )
-        domaines = many("domaines", "domaines")
-        publics = many("publics", "publics")
-        if "tous-publics" in publics and len(publics) > 1:
-            problem(WARNING, "publics", cell("publics", i), "« tous publics » s'emploie seul", "retirez les autres publics ou « tous publics »")
-        role = one("roles", "role")
-        niveau = one("niveaux_reseau", "niveau_reseau")
+    def many(self, name: str, column: str) -> tuple[str, ...]:
+        codes: list[str] = []
+        for value in split_cell(self.cell(column)):
+            code = vocabulary_code(self.vocabularies[name], column, value, self.problem)
+            if code is not None and code not in codes:
+                codes.append(code)
+        return tuple(codes)
 
-        commune_text = cell("commune", i)
-        commune = None
-        if commune_text:
-            commune, message, fix = resolve_commune(commune_text)
-            if commune is None:
-                problem(ERROR, "commune", commune_text, message, fix)
-
-        lat_text, lon_text = cell("latitude", i), cell("longitude", i)
-        lat, lon = parse_decimal(lat_text), parse_decimal(lon_text)
-        point_ok = False
-        if lat_text or lon_text:
-            if lat is None or lon is None:
-                bad = "latitude" if lat is None else "longitude"
-                problem(ERROR, bad, lat_text if lat is None else lon_text, "coordonnée absente ou illisible", "écrivez latitude et longitude en degrés décimaux (45,18 ou 45.18)")
-            elif zone_of_point(lon, lat) is None:
-                if zone_of_point(lat, lon) is not None:
-                    problem(ERROR, "latitude", f"{lat_text} ; {lon_text}", "latitude et longitude semblent inversées", f"échangez-les : latitude {lon_text}, longitude {lat_text}")
-                else:
-                    problem(ERROR, "latitude", f"{lat_text} ; {lon_text}", "ce point est hors de France", "vérifiez les coordonnées (degrés décimaux, latitude ≈ 41 à 51 en métropole)")
-            else:
-                point_ok = True
-        if point_ok:
-            localisation = "coordonnées"
-        elif commune is not None and not pd.isna(facts["mairie_lon"][commune]):
-            lon, lat = float(facts["mairie_lon"][commune]), float(facts["mairie_lat"][commune])
-            localisation = "mairie de la commune"
-        else:
-            lon = lat = None
-            localisation = "non localisé"
-            if nom:
-                problem(WARNING, "commune", commune_text, "acteur non localisé (ni coordonnées ni commune)", "renseignez la commune ou les coordonnées")
-
-        coverage_text = cell("couverture", i)
-        items: list[tuple[str, Any]] = []
-        default = not coverage_text
-        for token in split_cell(coverage_text):
-            try:
-                kind, value = parse_coverage_token(token)
-            except SpecError as exc:
-                problem(ERROR, "couverture", token, f"couverture non reconnue : {exc}", "codes officiels, noms, region:75, canton:2412, rayon:15 ou zone:zones/fichier.geojson")
-                continue
-            if kind == "zone" and context.workspace_path is not None:
-                reason = check_zone_file(_workspace_file(context.workspace_path, value))
-                if reason:
-                    problem(ERROR, "couverture", token, reason, "placez le fichier dans le dossier zones/ et vérifiez son chemin")
-                    continue
-            if kind == "rayon" and lon is None:
-                problem(ERROR, "couverture", token, "un rayon demande un acteur localisé", "renseignez la commune ou les coordonnées")
-                continue
-            items.append((kind, value))
-        if default:
-            level = vocab.default_coverage(type_code) if type_code else "commune"
-            items = _default_coverage(level, commune, facts)
-            if not items and nom:
-                problem(WARNING, "couverture", "", "couverture vide et impossible à déduire (pas de commune) : l'acteur n'entre pas dans les analyses de couverture", "indiquez la commune ou la zone d'intervention (codes, noms, rayon:…)")
-        elif coverage_text and not items:
-            pass  # every token failed and was reported
-
-        email = cell("courriel", i)
-        if email and not _EMAIL.match(email):
-            problem(WARNING, "courriel", email, "adresse électronique mal formée", "forme attendue : nom@domaine.fr")
-        date_text = cell("mise_a_jour", i)
+    # -- one row
+    def parse(self, i: int) -> dict[str, Any]:
+        self.i, self.line, self.row_problems = i, self.table.line_of(i), []
+        nom, ident = self._identity()
+        kinds = self._vocabularies(nom)
+        commune, lon, lat, localisation = self._location(nom)
+        coverage_text = self.cell("couverture")
+        items = self._coverage(coverage_text, kinds["type"], commune, lon, nom)
+        email = self.cell("courriel")
+        if email and not EMAIL.match(email):
+            self.problem(WARNING, "courriel", email, "adresse électronique mal formée", "forme attendue : nom@domaine.fr")
+        date_text = self.cell("mise_a_jour")
         try:
             date_value = parse_date(date_text)
         except ValueError:
             date_value = None
-            problem(WARNING, "mise_a_jour", date_text, "date illisible", "écrivez AAAA-MM-JJ ou JJ/MM/AAAA")
-
-        if context.territory_communes and commune is not None and commune not in context.territory_communes:
-            reference = next(iter(context.territory_communes))
-            covers_all = any(k == "france" for k, _ in items) or any(
-                k in ("departement", "region") and v == facts[k][reference] for k, v in items
-            )
-            if not covers_all:
-                problem(WARNING, "commune", commune_text, "acteur situé hors du territoire étudié", "vérifiez la commune, ou gardez-le s'il intervient sur le territoire")
-
-        for p in row_problems:
+            self.problem(WARNING, "mise_a_jour", date_text, "date illisible", "écrivez AAAA-MM-JJ ou JJ/MM/AAAA")
+        self._check_inside_territory(commune, items)
+        for p in self.row_problems:
             p.acteur = ident
-        problems.extend(row_problems)
-        rows.append(
-            {
-                "id": ident,
-                "nom": nom or ident,
-                "famille": famille,
-                "type": type_code,
-                "statut": statut,
-                "domaines": domaines,
-                "publics": publics,
-                "role": role,
-                "niveau_reseau": niveau,
-                "adresse": cell("adresse", i),
-                "commune": commune,
-                "commune_nom": facts["nom"][commune] if commune else None,
-                "departement": facts["departement"][commune] if commune else None,
-                "latitude": lat,
-                "longitude": lon,
-                "localisation": localisation,
-                "couverture": coverage_text,
-                "couverture_items": items,
-                "couverture_defaut": default,
-                "telephone": cell("telephone", i),
-                "courriel": email,
-                "site": cell("site", i),
-                "horaires": cell("horaires", i),
-                "source": cell("source", i),
-                "mise_a_jour": date_value,
-                "notes": cell("notes", i),
-                "ligne": line,
-                "valide": not any(p.gravite == ERROR for p in row_problems),
-            }
+        self.problems.extend(self.row_problems)
+        return {
+            "id": ident,
+            "nom": nom or ident,
+            **kinds,
+            "adresse": self.cell("adresse"),
+            "commune": commune,
+            "commune_nom": self.facts["nom"][commune] if commune else None,
+            "departement": self.facts["departement"][commune] if commune else None,
+            "latitude": lat,
+            "longitude": lon,
+            "localisation": localisation,
+            "couverture": coverage_text,
+            "couverture_items": items,
+            "couverture_defaut": not coverage_text,
+            "telephone": self.cell("telephone"),
+            "courriel": email,
+            "site": self.cell("site"),
+            "horaires": self.cell("horaires"),
+            "source": self.cell("source"),
+            "mise_a_jour": date_value,
+            "notes": self.cell("notes"),
+            "ligne": self.line,
+            "valide": not any(p.gravite == ERROR for p in self.row_problems),
+        }
+
+    def _identity(self) -> tuple[str, str]:
+        """Name and identifier (a duplicate identifier is an error, and made unique)."""
+        nom, ident = self.cell("nom"), self.cell("id")
+        if not nom:
+            self.problem(ERROR, "nom", "", "le nom de l'acteur est vide", "écrivez le nom de la structure")
+        if not ident:
+            ident = slugify(nom) if nom else f"ligne-{self.line or self.i + 2}"
+            self.problem(WARNING, "id", "", f"identifiant vide : « {ident} » est utilisé", "écrivez un identifiant court et stable (lettres, chiffres, tirets)")
+        if ident in self.seen_ids:
+            self.problem(ERROR, "id", ident, f"identifiant « {ident} » déjà utilisé ligne {self.seen_ids[ident]}", "donnez un identifiant unique à chaque acteur")
+            ident = f"{ident}~{self.i + 1}"
+        else:
+            self.seen_ids[ident] = self.line or self.i + 2
+        return nom, ident
+
+    def _vocabularies(self, nom: str) -> dict[str, Any]:
+        """Type, family, status, domains, publics, role and network level as codes."""
+        types = self.vocabularies["types"]
+        type_code = self.one("types", "type")
+        famille = self.one("familles", "famille") or (vocab.default_family(type_code) if type_code else None)
+        if not self.cell("type") and nom:
+            self.problem(WARNING, "type", "", "type de structure non renseigné", "territoire vocabulaire types")
+        statut = (
+            self.one("statuts", "statut")
+            or (types.get(type_code, "statut") if type_code else None)
+            or (self.vocabularies["familles"].get(famille, "statut") if famille else None)
         )
-    frame = _nullable(pd.DataFrame(rows, columns=list(ACTOR_FRAME_COLUMNS)), ("famille", "type", "statut", "role", "niveau_reseau", "commune", "commune_nom", "departement", "mise_a_jour"))
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=settings.crs(settings.CRS_WGS84))
-    actors = gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.crs(settings.CRS_WGS84))
+        domaines = self.many("domaines", "domaines")
+        publics = self.many("publics", "publics")
+        if "tous-publics" in publics and len(publics) > 1:
+            self.problem(WARNING, "publics", self.cell("publics"), "« tous publics » s'emploie seul", "retirez les autres publics ou « tous publics »")
+        return {
+            "famille": famille,
+            "type": type_code,
+            "statut": statut,
+            "domaines": domaines,
+            "publics": publics,
+            "role": self.one("roles", "role"),
+            "niveau_reseau": self.one("niveaux_reseau", "niveau_reseau"),
+        }
+
+    def _location(self, nom: str) -> tuple[str | None, float | None, float | None, str]:
+        """Commune, point (its coordinates, else its commune's mairie) and how it was found."""
+        commune_text = self.cell("commune")
+        commune = None
+        if commune_text:
+            commune, message, fix = self.resolve_commune(commune_text)
+            if commune is None:
+                self.problem(ERROR, "commune", commune_text, message, fix)
+        lat_text, lon_text = self.cell("latitude"), self.cell("longitude")
+        lat, lon = parse_decimal(lat_text), parse_decimal(lon_text)
+        if (lat_text or lon_text) and self._point_ok(lat_text, lon_text, lat, lon):
+            return commune, lon, lat, "coordonnées"
+        if commune is not None and not pd.isna(self.facts["mairie_lon"][commune]):
+            return commune, float(self.facts["mairie_lon"][commune]), float(self.facts["mairie_lat"][commune]), "mairie de la commune"
+        if nom:
+            self.problem(WARNING, "commune", commune_text, "acteur non localisé (ni coordonnées ni commune)", "renseignez la commune ou les coordonnées")
+        return commune, None, None, "non localisé"
+
+    def _point_ok(self, lat_text: str, lon_text: str, lat: float | None, lon: float | None) -> bool:
+        """Whether the written coordinates are a point in France (else say why not)."""
+        if lat is None or lon is None:
+            bad = "latitude" if lat is None else "longitude"
+            self.problem(ERROR, bad, lat_text if lat is None else lon_text, "coordonnée absente ou illisible", "écrivez latitude et longitude en degrés décimaux (45,18 ou 45.18)")
+            return False
+        if zone_of_point(lon, lat) is not None:
+            return True
+        if zone_of_point(lat, lon) is not None:
+            self.problem(ERROR, "latitude", f"{lat_text} ; {lon_text}", "latitude et longitude semblent inversées", f"échangez-les : latitude {lon_text}, longitude {lat_text}")
+        else:
+            self.problem(ERROR, "latitude", f"{lat_text} ; {lon_text}", "ce point est hors de France", "vérifiez les coordonnées (degrés décimaux, latitude ≈ 41 à 51 en métropole)")
+        return False
+
+    def _coverage(self, text: str, type_code: str | None, commune: str | None, lon: float | None, nom: str) -> list[tuple[str, Any]]:
+        """Items of the coverage cell; an empty cell means the type's usual coverage."""
+        if not text:
+            level = vocab.default_coverage(type_code) if type_code else "commune"
+            items = default_coverage(level, commune, self.facts)
+            if not items and nom:
+                self.problem(WARNING, "couverture", "", "couverture vide et impossible à déduire (pas de commune) : l'acteur n'entre pas dans les analyses de couverture", "indiquez la commune ou la zone d'intervention (codes, noms, rayon:…)")
+            return items
+        items = []
+        for token in split_cell(text):
+            try:
+                kind, value = parse_coverage_token(token)
+            except SpecError as exc:
+                self.problem(ERROR, "couverture", token, f"couverture non reconnue : {exc}", "codes officiels, noms, region:75, canton:2412, rayon:15 ou zone:zones/fichier.geojson")
+                continue
+            if kind == "zone" and self.context.workspace_path is not None:
+                reason = check_zone_file(workspace_file(self.context.workspace_path, value))
+                if reason:
+                    self.problem(ERROR, "couverture", token, reason, "placez le fichier dans le dossier zones/ et vérifiez son chemin")
+                    continue
+            if kind == "rayon" and lon is None:
+                self.problem(ERROR, "couverture", token, "un rayon demande un acteur localisé", "renseignez la commune ou les coordonnées")
+                continue
+            items.append((kind, value))
+        return items
+
+    def _check_inside_territory(self, commune: str | None, items: list[tuple[str, Any]]) -> None:
+        """Warn about an actor located outside the territory that does not cover it whole."""
+        territory = self.context.territory_communes
+        if not territory or commune is None or commune in territory:
+            return
+        reference = next(iter(territory))
+        covers_all = any(k == "france" for k, _ in items) or any(
+            k in ("departement", "region") and v == self.facts[k][reference] for k, v in items
+        )
+        if not covers_all:
+            self.problem(WARNING, "commune", self.cell("commune"), "acteur situé hors du territoire étudié", "vérifiez la commune, ou gardez-le s'il intervient sur le territoire")
+
+
+def parse_actors(table: Table, context: Context | None = None, *, file_name: str = ACTORS_FILE) -> Parsed:
+    """Typed actors (GeoDataFrame of points, EPSG:4326) and every problem found."""
+    import geopandas as gpd
+
+    reader = _ActorRows(table, context or Context(), file_name)
+    rows = [reader.parse(i) for i in range(len(table.frame))]
+    frame = nullable(pd.DataFrame(rows, columns=list(ACTOR_FRAME_COLUMNS)), ("famille", "type", "statut", "role", "niveau_reseau", "commune", "commune_nom", "departement", "mise_a_jour"))
+    crs = settings.crs(settings.CRS_WGS84)
+    actors = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=crs), crs=crs)
     actors.index = pd.Index(actors["id"], name="acteur")
-    return Parsed(actors, problems)
+    return Parsed(actors, reader.problems)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
 import pandas as pd
+
 from territoire.dossier import vocab
-from territoire.dossier.workspace import Workspace
 from territoire.dossier.acteurs import Context, parse_actors
-from territoire.dossier.problemes import ERROR, Problem, WARNING
+from territoire.dossier.problemes import ERROR, WARNING, Problem
 from territoire.dossier.relations import parse_relations
-
-
+from territoire.dossier.workspace import Workspace
 
 # --------------------------------------------------------------------------- workspace level
 
@@ -35,7 +35,7 @@ def load_directory(workspace: Workspace) -> Directory:
     """Parse both tables of a workspace."""
     context = Context.for_workspace(workspace)
     actors = parse_actors(workspace.actors, context)
-    names = dict(zip(actors.frame["id"], actors.frame["nom"]))
+    names = dict(zip(actors.frame["id"], actors.frame["nom"], strict=True))
     relations = parse_relations(workspace.relations, list(actors.frame["id"]), names)
     problems = actors.problems + relations.problems
     structure = workspace.settings.structure

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+
 import pandas as pd
 
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --------------------------------------------------------------------------- small parsers
@@ -53,7 +53,7 @@ def parse_date(text: str, *, end: bool = False) -> dt.date | None:
     raise ValueError(text)
 
 
-def _nullable(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+def nullable(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Object columns where a missing value is None (never a float NaN)."""
     for column in columns:
         values = frame[column].astype(object)

@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
 import pandas as pd
+
 from territoire import referentiel
 from territoire._errors import SpecError
 from territoire._text import name_key
 from territoire.dossier.tables import parse_decimal
-
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +53,7 @@ def _zone_file_check(path: str, mtime: float) -> str:
 
     try:
         zone = gpd.read_file(path)
-    except Exception as exc:  # noqa: BLE001 - any reading error is reported to the user
+    except Exception as exc:
         return f"fichier de zone illisible ({type(exc).__name__} : {str(exc)[:120]})"
     if zone.empty or zone.geometry.isna().all():
         return "le fichier de zone ne contient aucune géométrie"
@@ -70,12 +71,12 @@ def check_zone_file(path: Path) -> str:
     return _zone_file_check(str(path), path.stat().st_mtime)
 
 
-def _workspace_file(root: Path, relative: str) -> Path:
+def workspace_file(root: Path, relative: str) -> Path:
     path = Path(relative)
     return path if path.is_absolute() else root / path
 
 
-def _default_coverage(level: str, commune: str | None, facts: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Any]]:
+def default_coverage(level: str, commune: str | None, facts: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Any]]:
     """Coverage implied by the type when the cell is empty."""
     if level == "france":
         return [("france", "france")]

@@ -7,11 +7,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
 import pandas as pd
+
 from territoire._errors import WorkspaceError
 from territoire.dossier.tables import DEFAULT_DIALECT, Table, read_table, table_from_records
-from territoire.dossier.workspace import ACTOR_ALIASES, ACTOR_COLUMNS, RELATION_ALIASES, RELATION_COLUMNS, Workspace
-
+from territoire.dossier.workspace import (
+    ACTOR_ALIASES,
+    ACTOR_COLUMNS,
+    RELATION_ALIASES,
+    RELATION_COLUMNS,
+    Workspace,
+)
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 LAYER_FIELD = "couche"
@@ -75,7 +82,7 @@ def _read_xlsx(path: Path) -> dict[str, pd.DataFrame]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise WorkspaceError(f"impossible de lire le classeur {path} : {exc}") from None
     sheets = {}
     for sheet in book.worksheets:
@@ -144,7 +151,7 @@ def _read_geo(path: Path, fmt: str) -> Exchange:
             layers = _read_geojson(path)
             actors = layers.get("acteurs", layers.get("", next(iter(layers.values()))))
             relations = layers.get("relations")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise WorkspaceError(f"impossible de lire {path} : {exc}") from None
     actor_frame = clean(actors).dropna(axis=1, how="all")
     if relations is not None and len(relations):
@@ -224,7 +231,7 @@ def import_directory(workspace: Workspace, path: str | Path, fmt: str | None = N
     position = {ident: i for i, ident in enumerate(ids)}
     added = updated = 0
     skipped: list[str] = []
-    header_of = {canonical: header for canonical, header in incoming.actors.columns.items()}
+    header_of = dict(incoming.actors.columns.items())
     canonical_of = {header: canonical for canonical, header in header_of.items()}
     for record in incoming.actors.frame.to_dict(orient="records"):
         row = {canonical_of.get(k, k): ("" if v is None else str(v)) for k, v in record.items()}

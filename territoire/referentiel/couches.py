@@ -12,12 +12,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
-from territoire import settings
-from territoire.referentiel.construction import CACHE_SCHEMA, LAYERS, Progress, _build
 
+from territoire import settings
+from territoire.referentiel.construction import CACHE_SCHEMA, LAYERS, Progress, build
 
 #: Index name of each layer.
 INDEX_NAMES = {
@@ -67,7 +67,7 @@ def ensure_cache(*, rebuild: bool = False, progress: Progress | None = None) -> 
             return folder
         tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
         try:
-            _build(tmp, report)
+            build(tmp, report)
             if folder.exists():
                 shutil.rmtree(folder)
             os.replace(tmp, folder)
@@ -88,7 +88,7 @@ def meta() -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_table(name: str, with_geometry: bool):
     """Whole layer, memoised for the process (geometry loaded only when asked)."""
     import geopandas as gpd

@@ -67,7 +67,7 @@ class Profile:
         return {
             "territoire": self.label,
             "specification": self.tokens,
-            "nb_communes": int(len(self.communes)),
+            "nb_communes": len(self.communes),
             "population": self.population,
             "communes_population_inconnue": self.population_unknown,
             "surface_km2": round(self.surface_km2, 2),

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from territoire import referentiel
-from territoire._errors import AmbiguousNameError, SpecError, UnknownCodeError, UnknownNameError, WrongKindError
+from territoire._errors import (
+    AmbiguousNameError,
+    SpecError,
+    UnknownCodeError,
+    UnknownNameError,
+    WrongKindError,
+)
 from territoire._text import join_fr, name_key
 
 KINDS = ("commune", "epci", "canton", "departement", "region", "france")
@@ -148,7 +154,7 @@ def _names_index():
     with_article = com["nom"] != com["nom_sans_article"]
     add(
         "commune", com.index[with_article], com["nom"][with_article],
-        [d for d, keep in zip(deps, with_article) if keep],
+        [d for d, keep in zip(deps, with_article, strict=True) if keep],
         com["cle_nom_sans_article"][with_article],
     )
     epci = referentiel.epci(geometry=False)
@@ -182,7 +188,7 @@ def _without_article(key: str) -> str:
 @lru_cache(maxsize=1)
 def _departement_names() -> dict[str, str]:
     dep = referentiel.departements(geometry=False)
-    return dict(zip(dep.index, dep["nom"]))
+    return dict(zip(dep.index, dep["nom"], strict=True))
 
 
 def _charniere(kind: str, code: str) -> str:
@@ -201,14 +207,14 @@ def unit_communes() -> dict[str, dict[str, tuple[str, ...]]]:
     def grouped(keys: np.ndarray, values: np.ndarray) -> dict[str, tuple[str, ...]]:
         order = np.argsort(keys, kind="stable")
         unique, starts = np.unique(keys[order], return_index=True)
-        bounds = list(starts) + [len(order)]
+        bounds = [*list(starts), len(order)]
         return {
             key: tuple(values[order[bounds[i]:bounds[i + 1]]].tolist())
             for i, key in enumerate(unique.tolist()) if key
         }
 
     out = {kind: grouped(np.asarray(com[kind].fillna("").tolist()), codes) for kind in ("epci", "departement", "region")}
-    pairs = [(canton, code) for code, value in zip(codes.tolist(), com["cantons"].tolist()) for canton in value.split("|") if canton]
+    pairs = [(canton, code) for code, value in zip(codes.tolist(), com["cantons"].tolist(), strict=True) for canton in value.split("|") if canton]
     out["canton"] = grouped(np.asarray([c for c, _ in pairs]), np.asarray([v for _, v in pairs], dtype=object))
     return out
 

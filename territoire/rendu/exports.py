@@ -16,12 +16,12 @@ so that export → import gives back the same cells (reading is in
 from __future__ import annotations
 
 from pathlib import Path
+
 import pandas as pd
+
+from territoire.dossier.echanges import LAYER_FIELD, format_of, relations_csv_path
 from territoire.dossier.tables import DEFAULT_DIALECT, Table, write_table
 from territoire.dossier.workspace import Workspace
-from territoire.dossier.echanges import LAYER_FIELD, format_of, relations_csv_path
-
-
 
 # --------------------------------------------------------------------------- export
 
@@ -62,9 +62,9 @@ def _geometries(workspace: Workspace):
     directory = load_directory(workspace)
     actors = directory.actors
     points = [g if g is not None and not g.is_empty else None for g in actors.geometry]
-    by_id = dict(zip(actors["id"], points))
+    by_id = dict(zip(actors["id"], points, strict=True))
     lines = []
-    for source, cible in zip(directory.relations["source"], directory.relations["cible"]):
+    for source, cible in zip(directory.relations["source"], directory.relations["cible"], strict=True):
         a, b = by_id.get(source), by_id.get(cible)
         lines.append(LineString([a, b]) if a is not None and b is not None else None)
     return points, lines

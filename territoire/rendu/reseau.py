@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from territoire.rendu import styles
-from territoire.dossier import vocab
 from territoire.analyses.reseau import CATEGORIES, CATEGORY_LABELS
+from territoire.dossier import vocab
+from territoire.rendu import styles
 
 #: Sector of the circle (degrees, counter-clockwise from east) given to each category.
 SECTORS = {
@@ -63,7 +63,7 @@ def partner_map(ego, path: Path, *, dpi: int = 150, title: str | None = None, so
     for category, (start, end) in SECTORS.items():
         members = partners[partners["categorie"] == category].sort_values(["intensite", "nom"], ascending=[False, True])
         n = len(members)
-        for i, (ident, row) in enumerate(members.iterrows()):
+        for i, ident in enumerate(members.index):
             angle = math.radians(start + (end - start) * (i + 0.5) / max(n, 1))
             radius = 1.0 if n <= 3 else (0.85 if i % 2 == 0 else 1.22)
             positions[ident] = (radius * math.cos(angle), radius * math.sin(angle))
@@ -77,7 +77,7 @@ def partner_map(ego, path: Path, *, dpi: int = 150, title: str | None = None, so
         ax.text(x * 1.13, y * 1.13 if abs(y) > 0.2 else y - 0.09, label, ha="center", va="center", fontsize=7.5, zorder=4,
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
     if len(ego.second):
-        for ident, row in ego.second.iterrows():
+        for _, row in ego.second.iterrows():
             via = [positions[v] for v in str(row["via"]).split("|") if v in positions]
             if not via:
                 continue
@@ -295,7 +295,7 @@ def component_layout(graph) -> dict:
         return positions
     main_nodes = graph.subgraph(components[0])
     if len(components[0]) == 1:
-        positions.update({n: (0.0, 0.0) for n in components[0]})
+        positions.update(dict.fromkeys(components[0], (0.0, 0.0)))
     elif len(components[0]) <= 300:
         positions.update(nx.kamada_kawai_layout(main_nodes, weight=None))
     else:

@@ -20,8 +20,8 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from territoire import settings
-from territoire.rendu import styles
 from territoire._text import fmt_float, fmt_int, stable_ids
+from territoire.rendu import styles
 
 FONDS = ("osm", "ign", "aucun")
 
@@ -54,8 +54,8 @@ def leaflet_assets() -> tuple[str, str]:
     # the layer-control icon, inlined too (Leaflet's CSS points to an image file)
     icon = base64.b64encode((leaflet / "images" / "layers.png").read_bytes()).decode()
     css += (
-        "\n.leaflet-control-layers-toggle{background-image:url(data:image/png;base64,%s)!important;"
-        "background-size:26px 26px}" % icon
+        f"\n.leaflet-control-layers-toggle{{background-image:url(data:image/png;base64,{icon})!important;"
+        "background-size:26px 26px}"
     )
     return js, css
 
@@ -289,7 +289,7 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
     counts = communes["acteurs"].tolist()
     overlaps = communes["chevauchements"].tolist()
     tooltips = []
-    for name, population, count, pairs in zip(communes["nom"], communes["population"], counts, overlaps):
+    for name, population, count, pairs in zip(communes["nom"], communes["population"], counts, overlaps, strict=True):
         text = f"<b>{esc(name)}</b><br>{fmt_int(population)} habitants"
         if data.domaine:
             text += f"<br>{count} acteur(s) du domaine {esc(data.domaine_label)}"
@@ -298,7 +298,7 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
         else:
             text += f"<br>{count} acteur(s) compétent(s)"
         tooltips.append(text)
-    frame = communes.assign(_style=[json.dumps([int(c), bool(p)]) for c, p in zip(counts, overlaps)])
+    frame = communes.assign(_style=[json.dumps([int(c), bool(p)]) for c, p in zip(counts, overlaps, strict=True)])
     if data.domaine:
         def style(props):
             count, overlap = json.loads(props["_style"])
@@ -326,7 +326,7 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
         if polygons.empty:
             continue
         color = styles.family_color(family)
-        tips = [f"Couverture de <b>{esc(n)}</b><br>{esc(c)}" for n, c in zip(polygons["nom"], polygons["couverture"])]
+        tips = [f"Couverture de <b>{esc(n)}</b><br>{esc(c)}" for n, c in zip(polygons["nom"], polygons["couverture"], strict=True)]
         geojson_layer(
             polygons, name=f"Zones d'intervention — {vocabulary('familles').label(family)}",
             style={"fillColor": color, "fillOpacity": 0.12, "color": color, "weight": 1.5}, tooltip=tips, show=False,
@@ -413,7 +413,7 @@ def placement_map_html(data, *, fond: str = "osm") -> str:
     tips = [
         f"<b>{esc(n)}</b><br>{fmt_int(p)} habitants<br>mairie à {fmt_float(d, 1)} km"
         f"<br>{fmt_float(100 * s, 0)} % de la surface dans le rayon"
-        for n, p, d, s in zip(data.communes["nom"], data.communes["population"], data.communes["distance_km"], data.communes["part_dans_le_rayon"])
+        for n, p, d, s in zip(data.communes["nom"], data.communes["population"], data.communes["distance_km"], data.communes["part_dans_le_rayon"], strict=True)
     ]
     geojson_layer(
         data.communes, name="Communes touchées",

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from territoire import referentiel, settings
-from territoire.dossier import vocab
 from territoire._errors import TerritoireError
 from territoire._text import fmt_int
+from territoire.dossier import vocab
+
 
 #: Simplification tolerance (metres) of polygons drawn on maps, by number of communes.
 def display_tolerance(n_communes: int) -> float:
@@ -98,10 +99,10 @@ def prepare_actors_map(
     (coverage polygons clipped for display) may be given when already computed, as
     the diagnosis does for its several maps.
     """
-    from territoire.dossier.couvertures import describe_coverage
-    from territoire.dossier.annuaire import filter_actors, load_directory
     from territoire.analyses.couverture import Options, analyse
-    from territoire.analyses.chevauchements import _active
+    from territoire.dossier.annuaire import filter_actors, load_directory
+    from territoire.dossier.couvertures import describe_coverage
+    from territoire.dossier.relations import relations_on
 
     directory = directory or load_directory(workspace)
     territory = workspace.territory()
@@ -126,7 +127,7 @@ def prepare_actors_map(
     overlaps: dict[str, list[str]] = {}
     if domaine_code:
         chosen = analysis.overlaps[analysis.overlaps["domaines"] == domaine_code]
-        names = dict(zip(actors.index, actors["nom"]))
+        names = dict(zip(actors.index, actors["nom"], strict=True))
         for row in chosen.itertuples():
             for code in str(row.codes).split("|"):
                 overlaps.setdefault(code, []).append(f"{names[row.acteur_a]} / {names[row.acteur_b]}")
@@ -143,14 +144,14 @@ def prepare_actors_map(
     located["publics_libelle"] = [_labels(p, "publics") for p in located["publics"]]
     located["couverture_texte"] = [
         describe_coverage(items, default=bool(default))
-        for items, default in zip(located["couverture_items"], located["couverture_defaut"])
+        for items, default in zip(located["couverture_items"], located["couverture_defaut"], strict=True)
     ]
 
     if polygons is None:
         polygons = display_coverage_polygons(workspace, communes, directory)
     polygons = polygons[polygons["id"].isin(located.index)]
 
-    active = _active(directory.relations, date or workspace.date)
+    active = relations_on(directory.relations, date or workspace.date)
     active = active[active["source"].isin(located.index) & active["cible"].isin(located.index)]
     relations = _relation_lines(active, located)
 
@@ -330,9 +331,9 @@ class PlacementArea:
 
 def parse_site(text: str) -> tuple[tuple[float, float], str]:
     """``"45.18,0.72"`` (latitude, longitude) or a commune name/code → ((lon, lat), label)."""
-    from territoire.settings import zone_of_point
-    from territoire.referentiel.selection import resolve_token
     from territoire.dossier.tables import parse_decimal
+    from territoire.referentiel.selection import resolve_token
+    from territoire.settings import zone_of_point
 
     raw = text.strip()
     parts = [p.strip() for p in raw.replace(";", ",").split(",")] if raw.count(",") in (1, 3) else []

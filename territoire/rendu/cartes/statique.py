@@ -14,13 +14,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen needed
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from territoire import settings
-from territoire.rendu import styles  # noqa: E402
-from territoire._text import fmt_float  # noqa: E402
+from territoire._text import fmt_float
+from territoire.rendu import styles
 
 FORMATS = ("png", "svg", "pdf")
 #: Figure size in inches (A4 landscape width minus margins).
@@ -90,7 +90,7 @@ def _labels(ax, frame, column: str, *, limit: int, size: int = 7) -> None:
 
     chosen = frame.sort_values("population", ascending=False).head(limit) if "population" in frame.columns else frame.head(limit)
     texts, anchors = [], []
-    for geometry, name in zip(chosen.geometry, chosen[column]):
+    for geometry, name in zip(chosen.geometry, chosen[column], strict=True):
         if geometry is None or geometry.is_empty:
             continue
         point = geometry.representative_point()
@@ -111,7 +111,7 @@ def _labels(ax, frame, column: str, *, limit: int, size: int = 7) -> None:
     end = ax.transData.transform(np.array([t.get_position() for t in texts]))
     moved = np.hypot(*(end - start).T) > 6  # pixels
     if moved.any():
-        segments = [[a, t.get_position()] for a, t, m in zip(anchors, texts, moved) if m]
+        segments = [[a, t.get_position()] for a, t, m in zip(anchors, texts, moved, strict=True) if m]
         ax.add_collection(LineCollection(segments, colors="#777777", linewidths=0.5, zorder=4.9))
 
 
@@ -142,7 +142,7 @@ def actors_map_image(data, path: Path, *, dpi: int = 150, labels: int = 12) -> P
     pad_x, pad_y = (x1 - x0) * 0.04, (y1 - y0) * 0.04
     if len(data.relations):
         lines = data.relations.to_crs(crs)
-        for rel, geometry in zip(lines.itertuples(), lines.geometry):
+        for rel, geometry in zip(lines.itertuples(), lines.geometry, strict=True):
             xs, ys = geometry.xy
             ax.plot(xs, ys, color=styles.RELATION_COLORS.get(rel.type, "#555555"), linewidth=0.4 + 0.4 * rel.intensite,
                     alpha=0.55, linestyle="-" if rel.formalisation in ("convention", "charte") else ":", zorder=3)

@@ -16,8 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-
-
 # --------------------------------------------------------------------------- model
 
 
@@ -94,4 +92,4 @@ class Material:
     def actor_names(self) -> dict[str, str]:
         """Name of each actor of the directory, by identifier."""
         actors = self.directory.actors
-        return dict(zip(actors.index, actors["nom"]))
+        return dict(zip(actors.index, actors["nom"], strict=True))

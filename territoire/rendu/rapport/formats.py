@@ -16,7 +16,6 @@ from territoire import __version__
 from territoire._io import atomic_write_bytes, atomic_write_text
 from territoire.rendu.rapport.blocs import Bullets, Figure, Heading, Link, Paragraph, Report, Table
 
-
 # --------------------------------------------------------------------------- HTML
 
 
@@ -166,7 +165,7 @@ def to_docx(report: Report, path: Path) -> Path:
                     if i in block.numeric:
                         cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             table.autofit = False
-            for column, share in zip(table.columns, _column_shares(block)):
+            for column, share in zip(table.columns, _column_shares(block), strict=True):
                 column.width = Cm(text_width * share)  # the grid (LibreOffice)
                 for cell in column.cells:
                     cell.width = column.width  # each cell (Word)

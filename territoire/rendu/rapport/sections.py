@@ -4,24 +4,45 @@ and network (:func:`build_report` assembles every section)."""
 from __future__ import annotations
 
 from typing import Any
-from territoire.dossier import vocab
-from territoire._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
-from territoire.rendu.rapport.blocs import Bullets, Figure, Heading, Link, Material, Paragraph, Report, Table
-from territoire.rendu.rapport.phrases import _count_verb, _failure, _label, _names, _reference, domain_gaps
-from territoire.rendu.rapport.synthese import _annexes, _findings, _limits, _questions
 
+from territoire._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
+from territoire.dossier import vocab
+from territoire.rendu.rapport.blocs import (
+    Bullets,
+    Figure,
+    Heading,
+    Link,
+    Material,
+    Paragraph,
+    Report,
+    Table,
+)
+from territoire.rendu.rapport.phrases import (
+    code_label,
+    count_verb,
+    directory_reference,
+    domain_gaps,
+    failure,
+    names_list,
+)
+from territoire.rendu.rapport.synthese import (
+    analysis_questions,
+    annexes_section,
+    data_findings,
+    limits_section,
+)
 
 
 def _territory(material: Material, blocks: list) -> None:
     blocks.append(Heading(1, "1. Présentation du territoire", "territoire"))
-    if _failure(blocks, material, "Profil du territoire"):
+    if failure(blocks, material, "Profil du territoire"):
         return
     p = material.profile
     blocks.append(
         Paragraph(
             f"Le territoire étudié est : {p.label}. Il compte {plural(len(p.communes), 'commune')} et "
             f"{fmt_int(p.population)} habitants (population municipale) sur {fmt_float(p.surface_km2)} km², soit "
-            f"{fmt_float(p.density)} habitants par km² (source : {_reference(material)})."
+            f"{fmt_float(p.density)} habitants par km² (source : {directory_reference(material)})."
         )
     )
     epci = p.epci
@@ -61,7 +82,7 @@ def _territory(material: Material, blocks: list) -> None:
 
 def _actors(material: Material, blocks: list) -> None:
     blocks.append(Heading(1, "2. Les acteurs du territoire", "acteurs"))
-    if _failure(blocks, material, "Annuaire"):
+    if failure(blocks, material, "Annuaire"):
         return
     actors = material.directory.actors
     reference = actors[actors["source"] == "référentiel"]
@@ -72,7 +93,7 @@ def _actors(material: Material, blocks: list) -> None:
         f"(mairies, intercommunalités, département, région, préfecture) et {len(added)} ajoutés au dossier."
     )
     if len(illustrative):
-        marked = _count_verb(len(illustrative), "acteur", "est marqué", "sont marqués")
+        marked = count_verb(len(illustrative), "acteur", "est marqué", "sont marqués")
         text += f" {marked} « illustratif » : les informations {'le' if len(illustrative) == 1 else 'les'} concernant sont inventées."
     blocks.append(Paragraph(text))
     if not len(added):
@@ -92,7 +113,7 @@ def _actors(material: Material, blocks: list) -> None:
         rows.append(["Famille non renseignée", fmt_int(len(unknown)), join_fr(unknown["nom"].head(3).tolist())])
     blocks.append(Table(["Famille", "Acteurs", "Par exemple"], rows, "Acteurs par famille", [1]))
     types = actors["type"].value_counts()
-    blocks.append(Table(["Type de structure", "Acteurs"], [[_label("types", t), fmt_int(n)] for t, n in types.head(15).items()],
+    blocks.append(Table(["Type de structure", "Acteurs"], [[code_label("types", t), fmt_int(n)] for t, n in types.head(15).items()],
                         "Types de structure les plus représentés", [1]))
     coverage = material.coverage
     domain_rows = []
@@ -104,7 +125,7 @@ def _actors(material: Material, blocks: list) -> None:
         if coverage is not None and code in coverage.counts.columns:
             n = int((coverage.counts[code] > 0).sum())
             covered = f"{n} sur {len(coverage.counts)}"
-        domain_rows.append([_label("domaines", code), fmt_int(len(holders)), covered])
+        domain_rows.append([code_label("domaines", code), fmt_int(len(holders)), covered])
     if domain_rows:
         blocks.append(Table(["Domaine", "Acteurs", "Communes couvertes"], domain_rows, "Acteurs par domaine d'intervention", [1, 2]))
     else:
@@ -131,7 +152,7 @@ def _actors(material: Material, blocks: list) -> None:
 
 def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
     blocks.append(Heading(1, "3. Couverture et besoins", "couverture"))
-    if _failure(blocks, material, "Couverture"):
+    if failure(blocks, material, "Couverture"):
         return
     analysis = material.coverage
     threshold = analysis.coverage.threshold
@@ -143,8 +164,8 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
     with_gaps = gaps[gaps["communes_sans_acteur"] > 0]
     if len(gaps):
         rows = [
-            [_label("domaines", r.valeur), fmt_int(r.communes_sans_acteur), fmt_int(r.population_sans_acteur),
-             fmt_pct(r.population_sans_acteur, r.population_totale), _names(r.codes, names, 8) if r.communes_sans_acteur else "—"]
+            [code_label("domaines", r.valeur), fmt_int(r.communes_sans_acteur), fmt_int(r.population_sans_acteur),
+             fmt_pct(r.population_sans_acteur, r.population_totale), names_list(r.codes, names, 8) if r.communes_sans_acteur else "—"]
             for r in gaps.itertuples()
         ]
         blocks.append(Table(["Domaine", "Communes sans acteur", "Habitants", "Part", "Communes concernées"], rows,
@@ -156,22 +177,22 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         present = {d for domains in actors["domaines"] for d in domains}
         absent = [c for c in vocab.vocabulary("domaines").codes if c not in present]
         if absent:
-            lacking = _count_verb(len(absent), "domaine", "n'a", "n'ont")
+            lacking = count_verb(len(absent), "domaine", "n'a", "n'ont")
             blocks.append(Paragraph(
                 f"{lacking} aucun acteur dans l'annuaire : "
-                + ", ".join(_label("domaines", c, True) for c in absent)
+                + ", ".join(code_label("domaines", c, True) for c in absent)
                 + ". Toutes les communes y sont donc sans acteur : manque d'offre sur le territoire, ou annuaire à compléter ?",
                 "a-completer"))
     for key, path in material.figures.items():
         if key.startswith("couverture-"):
             code = key.removeprefix("couverture-")
-            blocks.append(Figure(path, f"Couverture du domaine {_label('domaines', code, True)} : nombre d'acteurs par commune, zones blanches en rouge"))
+            blocks.append(Figure(path, f"Couverture du domaine {code_label('domaines', code, True)} : nombre d'acteurs par commune, zones blanches en rouge"))
     holes = analysis.type_gaps[(analysis.type_gaps["communes_sans_acteur"] > 0)
                                & (analysis.type_gaps["communes_sans_acteur"] <= analysis.type_gaps["communes_total"] / 2)]
     for r in holes.itertuples():
         blocks.append(Paragraph(
-            f"Type {_label('types', r.valeur)} : {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants) "
-            f"ne relèvent d'aucun acteur de ce type dans l'annuaire : {_names(r.codes, names)}.", "constat"))
+            f"Type {code_label('types', r.valeur)} : {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants) "
+            f"ne relèvent d'aucun acteur de ce type dans l'annuaire : {names_list(r.codes, names)}.", "constat"))
     overlaps = analysis.overlaps
     blocks.append(Heading(2, "Chevauchements"))
     if len(overlaps):
@@ -180,8 +201,8 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
             population=("population_partagee", "max"), jaccard=("jaccard", "max")).reset_index()
         actor_names = material.actor_names
         rows = [
-            [f"{actor_names[r.acteur_a]} / {actor_names[r.acteur_b]}", _label("types", r.type),
-             ", ".join(_label("domaines", d, True) for d in r.domaines), fmt_int(r.communes), fmt_int(r.population), fmt_float(r.jaccard, 2)]
+            [f"{actor_names[r.acteur_a]} / {actor_names[r.acteur_b]}", code_label("types", r.type),
+             ", ".join(code_label("domaines", d, True) for d in r.domaines), fmt_int(r.communes), fmt_int(r.population), fmt_float(r.jaccard, 2)]
             for r in pairs.head(20).itertuples()
         ]
         blocks.append(Table(["Acteurs", "Type", "Domaines", "Communes en commun", "Habitants", "Indice de Jaccard"], rows,
@@ -197,9 +218,9 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         if not items:
             items = [r.phrase for r in splits.itertuples()][:10]
         blocks.append(Paragraph(
-            f"{_count_verb(splits['acteur'].nunique() if len(splits) else 0, 'secteur', 'coupe', 'coupent')} des intercommunalités ou des "
+            f"{count_verb(splits['acteur'].nunique() if len(splits) else 0, 'secteur', 'coupe', 'coupent')} des intercommunalités ou des "
             "cantons (un secteur : une zone d'intervention donnée par une liste de communes) ; "
-            f"{_count_verb(len(analysis.crossings), 'paire', 'se croise', 'se croisent')} entre secteurs d'institutions différentes, "
+            f"{count_verb(len(analysis.crossings), 'paire', 'se croise', 'se croisent')} entre secteurs d'institutions différentes, "
             "sans que l'un contienne l'autre (source : annuaire du dossier et découpages officiels)."))
         blocks.append(Bullets([item[:1].upper() + item[1:] + "." for item in items]))
     else:
@@ -209,7 +230,7 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
     if len(summary):
         limits = analysis.options.distances
         rows = [
-            [_label("domaines", r["valeur"]), fmt_float(r["moyenne_ponderee_competent_km"]), fmt_float(r["moyenne_ponderee_plus_proche_km"]),
+            [code_label("domaines", r["valeur"]), fmt_float(r["moyenne_ponderee_competent_km"]), fmt_float(r["moyenne_ponderee_plus_proche_km"]),
              fmt_int(r["communes_sans_competent"])] + [fmt_int(r[f"population_au_dela_{v:g}km_competent"]) for v in limits]
             for r in summary.to_dict(orient="records")
         ]
@@ -225,7 +246,7 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
 
 def _network(material: Material, blocks: list) -> None:
     blocks.append(Heading(1, "4. Réseau et partenariats", "reseau"))
-    if _failure(blocks, material, "Réseau"):
+    if failure(blocks, material, "Réseau"):
         return
     report = material.network
     whole = report.whole
@@ -251,11 +272,11 @@ def _network(material: Material, blocks: list) -> None:
         "Acteurs centraux : nombre de partenaires, intermédiarité (passeurs), contrainte de Burt (faible : courtier), k-cœur", [1, 2, 3, 4]))
     rows = []
     for code, n in sorted(whole["par_forme"].items(), key=lambda x: -x[1]):
-        rows.append(["Forme", _label("formes", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+        rows.append(["Forme", code_label("formes", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
     for code, n in sorted(whole["par_formalisation"].items(), key=lambda x: -x[1]):
-        rows.append(["Formalisation", _label("formalisations", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+        rows.append(["Formalisation", code_label("formalisations", code, True) if code != "non renseignée" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
     for code, n in sorted(whole["par_type"].items(), key=lambda x: -x[1]):
-        rows.append(["Type", _label("types_relation", code, True) if code != "non renseigné" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
+        rows.append(["Type", code_label("types_relation", code, True) if code != "non renseigné" else code, fmt_int(n), fmt_pct(n, whole["relations"])])
     blocks.append(Table(["Aspect", "Valeur", "Relations", "Part"], rows, "Formes, formalisation et types des relations", [2, 3]))
     communities = report.communities
     if communities["communautes"]:
@@ -289,7 +310,7 @@ def _network(material: Material, blocks: list) -> None:
             f"relation déclarée entre eux, dont {len(same)} de même type (source : annuaire et relations du dossier)."))
         if len(same):
             blocks.append(Bullets([
-                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} ({', '.join(_label('domaines', d, True) for d in r.domaines.split('|'))}) : {plural(r.communes_partagees, 'commune')} en commun"
+                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} ({', '.join(code_label('domaines', d, True) for d in r.domaines.split('|'))}) : {plural(r.communes_partagees, 'commune')} en commun"
                 for r in same.head(10).itertuples()
             ]))
     if "reseau" in material.links:
@@ -302,7 +323,7 @@ def build_report(material: Material) -> Report:
 
     workspace = material.workspace
     all_communes = referentiel.communes(geometry=False)
-    names = dict(zip(all_communes.index.tolist(), all_communes["nom"].tolist()))
+    names = dict(zip(all_communes.index.tolist(), all_communes["nom"].tolist(), strict=True))
     blocks: list[Any] = []
     if material.failures:
         blocks.append(Paragraph(
@@ -313,7 +334,7 @@ def build_report(material: Material) -> Report:
     _coverage(material, blocks, names)
     _network(material, blocks)
     blocks.append(Heading(1, "5. Synthèse", "synthese"))
-    findings = _findings(material)
+    findings = data_findings(material)
     blocks.append(Heading(2, "Constats tirés des données"))
     if findings:
         blocks.append(Bullets(findings, "constat"))
@@ -321,13 +342,13 @@ def build_report(material: Material) -> Report:
         blocks.append(Paragraph("Le dossier ne contient pas encore assez d'informations pour en tirer des constats.", "a-completer"))
     blocks.append(Heading(2, "Questions pour votre analyse"))
     blocks.append(Paragraph("Les données décrivent les acteurs et l'espace ; à vous d'analyser les dynamiques, avec ce que vous avez observé et entendu pendant le stage.", "note"))
-    for title, questions in _questions(material):
+    for title, questions in analysis_questions(material):
         blocks.append(Heading(3, title))
         blocks.append(Bullets(questions, "question"))
         blocks.append(Paragraph("À compléter.", "a-completer"))
-    _limits(material, blocks)
-    _annexes(material, blocks)
+    limits_section(material, blocks)
+    annexes_section(material, blocks)
     settings = workspace.settings
     subtitle = f"{settings.territoire_nom or workspace.territory().label} — diagnostic au {material.date:%d/%m/%Y}"
-    sources = [f"Découpages et populations : {_reference(material)}", f"Annuaire et relations : dossier {workspace.path.name}"]
+    sources = [f"Découpages et populations : {directory_reference(material)}", f"Annuaire et relations : dossier {workspace.path.name}"]
     return Report(settings.titre or "Diagnostic territorial", subtitle, settings.auteur, material.date, blocks, sources, findings)

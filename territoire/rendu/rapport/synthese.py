@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from territoire._text import fmt_float, fmt_int, fmt_pct, plural
 from territoire.rendu.rapport.blocs import Bullets, Heading, Material, Paragraph, Table
-from territoire.rendu.rapport.phrases import _count_verb, _label, _reference, domain_gaps
+from territoire.rendu.rapport.phrases import (
+    code_label,
+    count_verb,
+    directory_reference,
+    domain_gaps,
+)
 
 
-
-def _findings(material: Material) -> list[str]:
+def data_findings(material: Material) -> list[str]:
     """Findings written from the data, each with its number and its source."""
     out = []
     src = "annuaire du dossier"
@@ -20,14 +24,14 @@ def _findings(material: Material) -> list[str]:
             out.append(
                 f"D'après l'{src}, {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants, "
                 f"{fmt_pct(r.population_sans_acteur, r.population_totale)} de la population) ne sont couvertes par aucun acteur du domaine "
-                f"{_label('domaines', r.valeur, True)}."
+                f"{code_label('domaines', r.valeur, True)}."
             )
         same = material.coverage.uncoordinated
         same = same[same["meme_type"]] if len(same) else same
         actor_names = material.actor_names
         for r in same.head(2).itertuples():
             out.append(
-                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} interviennent tous deux ({', '.join(_label('domaines', d, True) for d in r.domaines.split('|'))}) "
+                f"{actor_names[r.acteur_a]} et {actor_names[r.acteur_b]} interviennent tous deux ({', '.join(code_label('domaines', d, True) for d in r.domaines.split('|'))}) "
                 f"sur {plural(r.communes_partagees, 'commune')} en commun sans relation déclarée entre eux (source : {src} et relations.csv)."
             )
         crossings = material.coverage.crossings
@@ -57,19 +61,19 @@ def _findings(material: Material) -> list[str]:
                 text += f" ; sans lui, {plural(cut_off, 'acteur')} n'aurai{'en' if cut_off > 1 else ''}t plus aucun lien avec le reste du réseau"
             out.append(text + " (source : relations.csv).")
         if whole["isoles"]:
-            isolated = _count_verb(len(whole["isoles"]), "acteur", "n'a", "n'ont")
+            isolated = count_verb(len(whole["isoles"]), "acteur", "n'a", "n'ont")
             out.append(f"{isolated} aucune relation en cours parmi ceux du réseau (source : relations.csv).")
     return out
 
 
-def _questions(material: Material) -> list[tuple[str, list[str]]]:
+def analysis_questions(material: Material) -> list[tuple[str, list[str]]]:
     """Questions for the student's own analysis (course framework), with the data's hints."""
     gap_domain = None
     if material.coverage is not None:
         gaps = domain_gaps(material.coverage)
         gaps = gaps[gaps["communes_sans_acteur"] > 0]
         if len(gaps):
-            gap_domain = _label("domaines", gaps.iloc[0]["valeur"], True)
+            gap_domain = code_label("domaines", gaps.iloc[0]["valeur"], True)
     structure = "votre structure de stage"
     if material.network is not None and material.network.ego is not None:
         structure += f" ({material.network.ego.name})"
@@ -105,13 +109,13 @@ def _questions(material: Material) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _limits(material: Material, blocks: list) -> None:
+def limits_section(material: Material, blocks: list) -> None:
     blocks.append(Heading(1, "6. Limites et sources", "limites"))
     items = [
         "Les distances sont mesurées à vol d'oiseau depuis la mairie de chaque commune ; les temps de trajet réels, les transports et les horaires ne sont pas pris en compte.",
         "La couverture est celle que déclare chaque acteur (sa zone d'intervention), pas son activité réelle ni sa capacité d'accueil.",
         "Les surfaces viennent des contours simplifiés de la source et peuvent différer de quelques pour cent des superficies publiées par l'Insee ; les classes de densité sont indicatives.",
-        f"Découpages et populations : {_reference(material)} ; la source ne précise pas le millésime des populations municipales.",
+        f"Découpages et populations : {directory_reference(material)} ; la source ne précise pas le millésime des populations municipales.",
     ]
     if material.directory is not None:
         actors = material.directory.actors
@@ -142,7 +146,7 @@ def _limits(material: Material, blocks: list) -> None:
     blocks.append(Bullets(items))
 
 
-def _annexes(material: Material, blocks: list) -> None:
+def annexes_section(material: Material, blocks: list) -> None:
     blocks.append(Heading(1, "7. Annexes", "annexes", wide=True))
     if material.directory is None:
         return
@@ -151,7 +155,7 @@ def _annexes(material: Material, blocks: list) -> None:
     actors = material.directory.actors
     blocks.append(Heading(2, "Annuaire des acteurs"))
     rows = [
-        [a["nom"], _label("types", a["type"]) if a["type"] else "", a["commune_nom"] or "", a["telephone"], a["courriel"], a["site"],
+        [a["nom"], code_label("types", a["type"]) if a["type"] else "", a["commune_nom"] or "", a["telephone"], a["courriel"], a["site"],
          describe_coverage(a["couverture_items"], default=bool(a["couverture_defaut"])), a["notes"] or ""]
         for _, a in actors.sort_values(["famille", "nom"], na_position="last").iterrows()
     ]
@@ -162,8 +166,8 @@ def _annexes(material: Material, blocks: list) -> None:
     if len(relations):
         names = material.actor_names
         rows = [
-            [names.get(r.source, r.source), names.get(r.cible, r.cible), _label("types_relation", r.type, True) if r.type else "",
-             _label("formes", r.forme, True) if r.forme else "", _label("formalisations", r.formalisation, True) if r.formalisation else "",
+            [names.get(r.source, r.source), names.get(r.cible, r.cible), code_label("types_relation", r.type, True) if r.type else "",
+             code_label("formes", r.forme, True) if r.forme else "", code_label("formalisations", r.formalisation, True) if r.formalisation else "",
              str(r.intensite), (f"{r.debut:%d/%m/%Y}" if r.debut else "…") + " – " + (f"{r.fin:%d/%m/%Y}" if r.fin else "…"),
              " — ".join(t for t in (r.objet, r.notes) if isinstance(t, str) and t)]
             for r in relations.itertuples()

@@ -3,6 +3,7 @@
 
     python3 lancer.py demo      # le travail principal : le diagnostic complet de la démonstration
     python3 lancer.py tests     # la suite de tests
+    python3 lancer.py lint      # les vérifications du code (ruff, import-linter, mypy)
     python3 lancer.py ARGS...   # n'importe quelle commande « territoire ARGS... »
 
 Au premier lancement, un environnement virtuel est créé dans .venv et le projet y
@@ -50,12 +51,35 @@ def ensure_environment() -> None:
         pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         try:
             subprocess.run([*pip, "--upgrade", "pip"], check=True)
-            subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+            subprocess.run([*pip, "-e", f"{ROOT}[test,lint]"], check=True)
         except subprocess.CalledProcessError:
             sys.exit("[lancer] l'installation a échoué : voir les messages de pip ci-dessus.")
         for old in VENV.glob(".installe-*"):
             old.unlink()
         stamp.touch()
+
+
+#: The code checks of ``lint``, each a command run from the checkout (see pyproject.toml).
+LINT_STEPS = (
+    ("ruff (règles)", ["ruff", "check", "."]),
+    ("ruff (mise en forme)", ["ruff", "format", "--check", "."]),
+    ("import-linter (couches)", ["lint-imports"]),
+    ("mypy (types)", ["mypy"]),
+)
+
+
+def lint() -> int:
+    """Run every code check, report each, and fail if any fails."""
+    failed = []
+    for label, command in LINT_STEPS:
+        say(f"{label}…")
+        if subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT).returncode:
+            failed.append(label)
+    if failed:
+        say("échec : " + ", ".join(failed))
+        return 1
+    say("toutes les vérifications passent")
+    return 0
 
 
 def territoire(*args: str) -> int:
@@ -71,6 +95,8 @@ def main(argv: list[str]) -> int:
     if command == "tests":
         workers = ["-n", "auto"] if "-n" not in rest else []
         return subprocess.run([str(PYTHON), "-m", "pytest", *workers, *rest], cwd=ROOT).returncode
+    if command == "lint":
+        return lint()
     if command == "demo":
         # the demo workspace is copied once, then kept: the student may edit it
         if not (ROOT / DEMO_FOLDER / "territoire.toml").exists():

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from territoire._errors import TerritoireError
 from territoire.analyses import reseau
-from territoire.dossier.relations import relations_on
 from territoire.cli import main
 from territoire.dossier.annuaire import load_directory
+from territoire.dossier.relations import relations_on
 
 from .conftest import write_workspace
 

@@ -60,8 +60,8 @@ def _pair_arrays(coverage: Coverage, actors, communes: pd.DataFrame, by: Sequenc
     codes = np.asarray(coverage.commune_codes, dtype=object)
     internal = (actors["role"].reindex(coverage.actor_ids) == "interne").to_numpy()
     combos, member_actor = [], []
-    for combo, positions in _groups(actors, coverage.actor_ids, by).items():
-        positions = np.asarray(positions, dtype=np.int64)
+    for combo, group_positions in _groups(actors, coverage.actor_ids, by).items():
+        positions = np.asarray(group_positions, dtype=np.int64)
         positions = positions[~internal[positions]]
         if len(positions) >= 2:
             member_actor.append(positions)

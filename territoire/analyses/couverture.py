@@ -138,7 +138,6 @@ def analyse_frames(
     (GeoDataFrame of the reference layer) and parsed relations."""
     from territoire import referentiel
     from territoire.dossier import vocab
-    from territoire.referentiel.selection import unit_communes
 
     options = options or Options()
     all_communes = all_communes if all_communes is not None else referentiel.communes(geometry=False)
@@ -160,7 +159,7 @@ def analyse_frames(
     territory = list(communes.index)
     splits = boundary_splits(
         actors, all_communes, epci=epci_table, cantons=referentiel.cantons(geometry=False),
-        territory=territory, members=unit_communes(),
+        territory=territory,
     )
     crossings = crossing_sectors(actors, territory=territory)
     detail, summary = distances(coverage, actors, communes, values=domains, thresholds=options.distances)

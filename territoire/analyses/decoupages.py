@@ -3,7 +3,7 @@ EPCI or cantons, and sectors of different institutions that cut across each othe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -29,14 +29,12 @@ def boundary_splits(
     epci: pd.DataFrame,
     cantons: pd.DataFrame,
     territory: Iterable[str] | None = None,
-    members: dict[str, dict[str, Sequence[str]]] | None = None,
 ) -> pd.DataFrame:
     """For every sector (an actor whose coverage is a list of communes), the EPCI and
     cantons it covers only in part, with a sentence a student can reuse.
 
     ``territory`` (commune codes) keeps only the sectors touching the territory — the
-    units they split may lie beyond it. ``members`` is accepted for compatibility;
-    unit memberships are read from ``all_communes``.
+    units they split may lie beyond it. Unit memberships are read from ``all_communes``.
     """
     from scipy import sparse
 

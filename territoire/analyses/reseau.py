@@ -507,7 +507,8 @@ def analyse_workspace(
             ego_report = ego_network(network, ego, radius=radius)
     scenario_report = None
     if without:
-        removed_actors, removed_relations = [], []
+        removed_actors: list[str] = []
+        removed_relations: list[tuple[str, str]] = []
         for text in without:
             kind, value = parse_removal(text, actors.index)
             (removed_actors if kind == "acteur" else removed_relations).append(value)

@@ -144,9 +144,9 @@ def _read_geo(path: Path, fmt: str) -> Exchange:
 
     try:
         if fmt == "gpkg":
-            layers = {name for name, _kind in pyogrio.list_layers(path)}
-            actors = gpd.read_file(path, layer="acteurs") if "acteurs" in layers else gpd.read_file(path)
-            relations = gpd.read_file(path, layer="relations") if "relations" in layers else None
+            names = {name for name, _kind in pyogrio.list_layers(path)}
+            actors = gpd.read_file(path, layer="acteurs") if "acteurs" in names else gpd.read_file(path)
+            relations = gpd.read_file(path, layer="relations") if "relations" in names else None
         else:
             layers = _read_geojson(path)
             actors = layers.get("acteurs", layers.get("", next(iter(layers.values()))))

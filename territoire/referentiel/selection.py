@@ -469,8 +469,10 @@ def resolve(spec: str | Iterable[str], kind: str | None = None) -> Territory:
     "Communauté d'agglomération Le Grand Périgueux"
     """
     # A single free-text name may contain a comma; lists use "|" (or "," for codes).
-    single = isinstance(spec, str) and kind is None and "|" not in spec and not _is_code_list(spec)
-    tokens = [spec.strip()] if single else [t for t in split_list(spec) if t]
+    if isinstance(spec, str) and kind is None and "|" not in spec and not _is_code_list(spec):
+        tokens = [spec.strip()]
+    else:
+        tokens = [t for t in split_list(spec) if t]
     if not tokens or not any(tokens):
         what = f"de {KIND_LABELS[kind]}s" if kind else "de territoires"
         raise SpecError(f"La liste {what} est vide.")

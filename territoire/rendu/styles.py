@@ -3,6 +3,18 @@ vocabulary for the interactive maps, the static maps and the partner map)."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+
+class LevelStyle(TypedDict):
+    """How one administrative level is drawn on the boundaries map."""
+
+    weight: float
+    color: str
+    dash: str | None
+    label: str
+
+
 #: Colour of each family (Okabe–Ito palette, readable by colour-blind readers).
 FAMILY_COLORS = {
     "etat": "#0072B2",
@@ -46,7 +58,7 @@ FORM_COLORS = {
 }
 
 #: Administrative levels of the boundaries map: line width, colour, dash, label.
-LEVEL_STYLES = {
+LEVEL_STYLES: dict[str, LevelStyle] = {
     "communes": {"weight": 0.7, "color": "#8c8c8c", "dash": None, "label": "Communes"},
     "arrondissements": {"weight": 1.2, "color": "#b15928", "dash": "2 3", "label": "Arrondissements municipaux"},
     "cantons": {"weight": 1.8, "color": "#e31a1c", "dash": "6 4", "label": "Cantons"},

@@ -9,12 +9,14 @@ request).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no screen needed
 
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -65,7 +67,7 @@ def save_figure(fig, path: Path, *, dpi: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = path.suffix.lstrip(".").lower()
     tmp = path.with_name(f".{path.name}.tmp")
-    options = {"metadata": {"Date": None}} if fmt == "svg" else {}
+    options: dict[str, Any] = {"metadata": {"Date": None}} if fmt == "svg" else {}
     if fmt == "pdf":
         options = {"metadata": {"CreationDate": None, "ModDate": None}}
     if fmt == "png":
@@ -122,7 +124,7 @@ def actors_map_image(data, path: Path, *, dpi: int = 150, labels: int = 12) -> P
     crs = _metric_crs(data.communes)
     communes = data.communes.to_crs(crs)
     fig, ax = _figure(data.title, data.subtitle)
-    handles = []
+    handles: list[Artist] = []
     if data.domaine:
         colors = [styles.coverage_color(int(c)) for c in communes["acteurs"]]
         communes.plot(ax=ax, color=colors, edgecolor="#777777", linewidth=0.4)
@@ -165,7 +167,7 @@ def boundaries_map_image(data, path: Path, *, dpi: int = 150) -> Path:
     frames = [f for f in data.layers.values() if len(f)]
     crs = _metric_crs(frames[0])
     fig, ax = _figure(data.title)
-    handles = []
+    handles: list[Artist] = []
     order = [lvl for lvl in ("communes", "arrondissements", "cantons", "epci", "departements", "regions") if lvl in data.layers]
     for level in order:
         frame = data.layers[level]

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from territoire._errors import TerritoireError
 
@@ -41,11 +42,9 @@ def run_diagnostic(
     progress: Callable[[str], None] | None = None,
 ) -> DiagnosticResult:
     """Run the whole diagnosis of ``workspace`` and write everything into it."""
-    from territoire._io import atomic_write_text
     from territoire.rendu.cartes.preparation import source_line
     from territoire.rendu.rapport.blocs import Material
-    from territoire.rendu.rapport.formats import FORMATS, write_report
-    from territoire.rendu.rapport.sections import build_report, domain_gaps
+    from territoire.rendu.rapport.formats import FORMATS
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -54,17 +53,46 @@ def run_diagnostic(
         from territoire.dossier.vocab import vocabulary
 
         domaines = [vocabulary("domaines").normalize(d) for d in domaines]
-    report_progress = progress or (lambda _message: None)
     date = date or workspace.date
-    result = DiagnosticResult()
-    material = Material(workspace=workspace, date=date, source_line=source_line())
-    results_dir = workspace.results_dir()
-    maps_dir = workspace.path / "cartes"
-    report_dir = workspace.path / "rapport"
-    figures_dir = report_dir / "figures"
+    run = _Diagnosis(
+        workspace=workspace,
+        formats=formats,
+        domaines=domaines,
+        date=date,
+        fond=fond,
+        report_progress=progress or (lambda _message: None),
+        material=Material(workspace=workspace, date=date, source_line=source_line()),
+    )
+    actions = (run.directory_step, run.profile_step, run.coverage_step, run.network_step, run.maps_step, run.report_step)
+    for number, (name, action) in enumerate(zip(STEPS, actions, strict=True), start=1):
+        run.step(number, name, action)
+    return run.result
 
-    def step(number: int, name: str, action: Callable[[], None]) -> None:
-        report_progress(f"[{number}/{len(STEPS)}] {name}…")
+
+@dataclass
+class _Diagnosis:
+    """One run of the diagnosis: its options, the material gathered for the report
+    step after step, the result, and one method per step of :data:`STEPS`."""
+
+    workspace: Any
+    formats: Sequence[str]
+    domaines: Sequence[str] | None
+    date: dt.date | None
+    fond: str
+    report_progress: Callable[[str], None]
+    material: Any
+    result: DiagnosticResult = field(default_factory=DiagnosticResult)
+
+    def __post_init__(self) -> None:
+        self.results_dir = self.workspace.results_dir()
+        self.maps_dir = self.workspace.path / "cartes"
+        self.report_dir = self.workspace.path / "rapport"
+        self.figures_dir = self.report_dir / "figures"
+
+    def step(self, number: int, name: str, action: Callable[[], None]) -> None:
+        """Run one step, timed; a failure is recorded (in French) and said, not raised."""
+        result = self.result
+        self.report_progress(f"[{number}/{len(STEPS)}] {name}…")
         started = time.perf_counter()
         try:
             action()
@@ -76,47 +104,57 @@ def run_diagnostic(
                 traceback.print_exc()
         result.timings[name] = time.perf_counter() - started
         if name in result.failures:
-            report_progress(f"      échec : {result.failures[name]}")
+            self.report_progress(f"      échec : {result.failures[name]}")
 
-    def directory_step() -> None:
+    def directory_step(self) -> None:
+        """Annuaire: read the actors and relations; count the errors found."""
         from territoire.dossier.annuaire import load_directory
 
-        material.directory = load_directory(workspace)
-        result.problems = len(material.directory.errors)
+        self.material.directory = load_directory(self.workspace)
+        self.result.problems = len(self.material.directory.errors)
 
-    def profile_step() -> None:
+    def profile_step(self) -> None:
+        """Profil du territoire: communes, population, units touched."""
         from territoire.referentiel.profil import territory_profile
 
-        material.profile = territory_profile(workspace.territory())
+        self.material.profile = territory_profile(self.workspace.territory())
 
-    def coverage_step() -> None:
+    def coverage_step(self) -> None:
+        """Couverture: the coverage analysis and its tables."""
         from territoire.analyses.couverture import Options, analyse, write_tables
 
+        material = self.material
         _needs(material.directory, "Annuaire")
-        material.coverage = analyse(material.directory, Options(domaines=list(domaines) if domaines else None, date=date))
-        result.files.extend(write_tables(material.coverage, results_dir))
+        material.coverage = analyse(material.directory, Options(domaines=list(self.domaines) if self.domaines else None, date=self.date))
+        self.result.files.extend(write_tables(material.coverage, self.results_dir))
 
-    def network_step() -> None:
+    def network_step(self) -> None:
+        """Réseau: the network analysis, its tables, its page and the partners' figure."""
+        from territoire._io import atomic_write_text
         from territoire.analyses.reseau import analyse_workspace, write_tables
         from territoire.rendu.reseau import network_page, partner_map
 
+        workspace, material, result = self.workspace, self.material, self.result
         _needs(material.directory, "Annuaire")
-        report = analyse_workspace(material.directory, date=date, ego=workspace.settings.structure or None, radius=1)
+        report = analyse_workspace(material.directory, date=self.date, ego=workspace.settings.structure or None, radius=1)
         material.network = report
-        result.files += write_tables(report, results_dir)
+        result.files += write_tables(report, self.results_dir)
         if report.whole["relations"]:
-            maps_dir.mkdir(exist_ok=True)
+            self.maps_dir.mkdir(exist_ok=True)
             title = workspace.settings.territoire_nom or workspace.territory().label
             page = network_page(report.network, report.metrics, title=f"Réseau partenarial — {title}", source=material.source_line)
-            atomic_write_text(maps_dir / "reseau.html", page)
-            result.files.append(maps_dir / "reseau.html")
+            atomic_write_text(self.maps_dir / "reseau.html", page)
+            result.files.append(self.maps_dir / "reseau.html")
             material.links["reseau"] = "../cartes/reseau.html"
         if report.ego is not None:
-            figure = partner_map(report.ego, figures_dir / "partenaires.png", source=material.source_line)
+            figure = partner_map(report.ego, self.figures_dir / "partenaires.png", source=material.source_line)
             material.figures["partenaires"] = figure
             result.files.append(figure)
 
-    def maps_step() -> None:
+    def maps_step(self) -> None:
+        """Cartes: the territory and actors figures, coverage figures of the domains
+        with the most people uncovered, and the interactive actors map."""
+        from territoire._io import atomic_write_text
         from territoire.rendu.cartes.interactive import actors_map_html
         from territoire.rendu.cartes.preparation import (
             display_coverage_polygons,
@@ -124,7 +162,10 @@ def run_diagnostic(
             prepare_boundaries_map,
         )
         from territoire.rendu.cartes.statique import actors_map_image, boundaries_map_image
+        from territoire.rendu.rapport.sections import domain_gaps
 
+        workspace, material, result = self.workspace, self.material, self.result
+        figures_dir, maps_dir = self.figures_dir, self.maps_dir
         _needs(material.directory, "Annuaire")
         territory = workspace.territory()
         figures_dir.mkdir(parents=True, exist_ok=True)
@@ -135,7 +176,7 @@ def run_diagnostic(
 
         communes = referentiel.communes(departements=territory.departements).loc[list(territory.communes)]
         polygons = display_coverage_polygons(workspace, communes, material.directory)
-        shared = {"directory": material.directory, "analysis": material.coverage, "polygons": polygons, "date": date}
+        shared = {"directory": material.directory, "analysis": material.coverage, "polygons": polygons, "date": self.date}
         data = prepare_actors_map(workspace, **shared)
         material.figures["acteurs"] = actors_map_image(data, figures_dir / "acteurs.png")
         result.files.append(material.figures["acteurs"])
@@ -147,20 +188,19 @@ def run_diagnostic(
                 material.figures[f"couverture-{code}"] = path
                 result.files.append(path)
         maps_dir.mkdir(exist_ok=True)
-        atomic_write_text(maps_dir / "carte-acteurs.html", actors_map_html(data, fond=fond))
+        atomic_write_text(maps_dir / "carte-acteurs.html", actors_map_html(data, fond=self.fond))
         material.links["carte"] = "../cartes/carte-acteurs.html"
         result.files.append(maps_dir / "carte-acteurs.html")
 
-    def report_step() -> None:
-        material.failures = dict(result.failures)
-        report = build_report(material)
-        result.findings = report.findings
-        result.files.extend(write_report(report, report_dir, formats))
+    def report_step(self) -> None:
+        """Rapport: the report (with the failures so far) in every format asked."""
+        from territoire.rendu.rapport.formats import write_report
+        from territoire.rendu.rapport.sections import build_report
 
-    actions = (directory_step, profile_step, coverage_step, network_step, maps_step, report_step)
-    for number, (name, action) in enumerate(zip(STEPS, actions, strict=True), start=1):
-        step(number, name, action)
-    return result
+        self.material.failures = dict(self.result.failures)
+        report = build_report(self.material)
+        self.result.findings = report.findings
+        self.result.files.extend(write_report(report, self.report_dir, self.formats))
 
 
 def _needs(value, step: str) -> None:

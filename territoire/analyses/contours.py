@@ -114,8 +114,10 @@ class _UnitShapes:
 
         codes = unit_communes()["canton"].get(value, ())
         deps = sorted({_departement_of(c) for c in codes})
-        found = referentiel.communes(departements=deps) if deps else None
-        return self.clipped_union(found.geometry.reindex(list(codes)).dropna().to_numpy()) if deps else None
+        if not deps:
+            return None
+        found = referentiel.communes(departements=deps)
+        return self.clipped_union(found.geometry.reindex(list(codes)).dropna().to_numpy())
 
 
 def _actor_area(items, point, zone: str, workspace, shapes: _UnitShapes):

@@ -225,13 +225,13 @@ def _complex_shares(complex_, points: np.ndarray, positions: np.ndarray, target:
             owners.append(k)
     if not geoms:
         return []
-    geoms = np.asarray(geoms, dtype=object)
-    shapely.prepare(geoms)
-    left, right = target.tree.query(geoms, predicate="intersects")
-    inside = _in_threads(shapely.contains_properly, geoms[left], target.metric[right])
+    areas = np.asarray(geoms, dtype=object)
+    shapely.prepare(areas)
+    left, right = target.tree.query(areas, predicate="intersects")
+    inside = _in_threads(shapely.contains_properly, areas[left], target.metric[right])
     share = np.ones(len(left))
     border = ~inside
-    inter = shapely.area(_in_threads(shapely.intersection, geoms[left[border]], target.metric[right[border]]))
+    inter = shapely.area(_in_threads(shapely.intersection, areas[left[border]], target.metric[right[border]]))
     share[border] = target.shares(inter, right[border])
     return [(np.asarray(owners)[left], right, share)]
 

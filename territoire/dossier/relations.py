@@ -153,7 +153,8 @@ class _RelationRows:
 
     def _check_duplicate(self, source: str, cible: str, rtype: str | None, directed: bool) -> None:
         """Warn about a relation already read (same ends, either way unless directed, same type)."""
-        key = (source, cible, rtype or "") if directed else (*sorted((source, cible)), rtype or "")
+        first, second = (source, cible) if directed else sorted((source, cible))
+        key = (first, second, rtype or "")
         if key in self.seen:
             self.problem(WARNING, "source", f"{source} → {cible}", f"relation en double (déjà ligne {self.seen[key]})", "gardez une seule ligne ou précisez l'objet")
         else:

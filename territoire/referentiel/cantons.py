@@ -65,7 +65,7 @@ def build_cantons(raw, geometry, communes, dep_code, commune_code):
     counts = pd.Series([c for cs in members.values() for c in cs]).value_counts()
     cantons["nb_communes"] = counts.reindex(cantons.index).fillna(0).astype(int)
     pop = communes["population"]
-    whole = {c: [] for c in cantons.index}
+    whole: dict[str, list[str]] = {c: [] for c in cantons.index}
     for code, cs in members.items():
         if len(cs) == 1:
             whole[cs[0]].append(code)

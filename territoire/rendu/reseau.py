@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from territoire.analyses.reseau import CATEGORIES, CATEGORY_LABELS
 from territoire.dossier import vocab
@@ -174,7 +175,7 @@ def _edge_data(network, layout: dict) -> dict:
     graph = network.graph
     index = {n: i for i, n in enumerate(graph.nodes)}
     types_label = vocab.vocabulary("types_relation")
-    edge_data = {"xs": [], "ys": [], "a": [], "b": [], "type": [], "libelle": [], "couleur": [], "largeur": [], "alpha": [], "tirets": []}
+    edge_data: dict[str, list[Any]] = {"xs": [], "ys": [], "a": [], "b": [], "type": [], "libelle": [], "couleur": [], "largeur": [], "alpha": [], "tirets": []}
     for r in network.relations.itertuples():
         if r.source not in index or r.cible not in index:
             continue
@@ -202,13 +203,13 @@ def _network_figure(nodes_source, edges_source, formal: list[bool], *, title: st
         BoxZoomTool,
         CDSView,
         HoverTool,
-        LabelSet,
         PanTool,
         ResetTool,
         SaveTool,
         TapTool,
         WheelZoomTool,
     )
+    from bokeh.models.annotations import LabelSet
     from bokeh.plotting import figure
 
     tools = [
@@ -221,9 +222,9 @@ def _network_figure(nodes_source, edges_source, formal: list[bool], *, title: st
     plot = figure(title=title, width=1000, height=760, tools=tools, toolbar_location="above",
                   x_axis_location=None, y_axis_location=None, match_aspect=True)
     plot.grid.visible = False
-    edges = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter(formal)),
+    edges = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter(booleans=formal)),
                             line_color="couleur", line_width="largeur", line_alpha="alpha", name="liens_formels")
-    informal = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter([not f for f in formal])),
+    informal = plot.multi_line("xs", "ys", source=edges_source, view=CDSView(filter=BooleanFilter(booleans=[not f for f in formal])),
                                line_color="couleur", line_width="largeur", line_alpha="alpha", line_dash="dashed",
                                name="liens_informels")
     circles = plot.scatter("x", "y", source=nodes_source, size="taille", fill_color="couleur", line_color="#222222",
@@ -268,7 +269,8 @@ def _highlight_partners_on_click(nodes_source, edges_source) -> None:
 def _relation_type_filter(edges_source, edge_types: list[str]):
     """Check boxes of the types of relation present, all ticked; unticking one
     hides its relations."""
-    from bokeh.models import CheckboxGroup, CustomJS
+    from bokeh.models import CustomJS
+    from bokeh.models.widgets import CheckboxGroup
 
     types_label = vocab.vocabulary("types_relation")
     present = [t for t in types_label.codes if t in set(edge_types)]
@@ -286,7 +288,7 @@ def _side_panel(graph, checkboxes, *, size_by: str, source: str):
     """The column beside the figure: the type filter, then the legend (families,
     size, line styles), how to use the page and the sources."""
     from bokeh.layouts import column
-    from bokeh.models import Div
+    from bokeh.models.widgets import Div
 
     families = vocab.vocabulary("familles")
     legend_items = "".join(

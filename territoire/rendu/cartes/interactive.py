@@ -14,9 +14,10 @@ import html
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import Any, cast
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from territoire import settings
@@ -94,7 +95,8 @@ def new_map(bounds, *, fond: str = "osm") -> folium.Map:
             IGN_TILES, attr="© IGN – Géoplateforme", name="Fond Plan IGN", control=False, max_zoom=18
         ).add_to(m)
     m.fit_bounds([[y0, x0], [y1, x1]])
-    m.get_root().header.add_child(
+    root = cast(Figure, m.get_root())
+    root.header.add_child(
         Element(
             "<style>.leaflet-container{background:%s;font-family:Arial,Helvetica,sans-serif}</style>"
             % ("#f3f1ea" if fond == "aucun" else "#dddddd")
@@ -215,7 +217,7 @@ def _box(html_text: str, position: str, *, element_id: str) -> Element:
 def render(m: folium.Map, *, title: str, subtitle: str = "", source: str = "", legend: str = "") -> str:
     """The complete self-contained HTML page of a map."""
     js, css = leaflet_assets()
-    root = m.get_root()
+    root = cast(Figure, m.get_root())
     root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     root.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
     root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="titre")
@@ -316,6 +318,7 @@ def _add_communes_layer(m: folium.Map, data) -> None:
     counts = communes["acteurs"].tolist()
     overlaps = communes["chevauchements"].tolist()
     frame = communes.assign(_style=[json.dumps([int(c), bool(p)]) for c, p in zip(counts, overlaps, strict=True)])
+    style: Any
     if data.domaine:
         style = _coverage_style
         name = f"Couverture — {data.domaine_label}"

@@ -74,7 +74,7 @@ class ActorsMap:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        return tuple(self.communes.total_bounds)  # type: ignore[return-value]
+        return tuple(self.communes.total_bounds)
 
 
 def _labels(codes, name: str) -> str:
@@ -363,7 +363,7 @@ class PlacementArea:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        return tuple(self.circle.total_bounds)  # type: ignore[return-value]
+        return tuple(self.circle.total_bounds)
 
 
 def parse_site(text: str) -> tuple[tuple[float, float], str]:
